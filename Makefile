@@ -1,0 +1,48 @@
+# Semáforo — two commands for a newcomer: `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python >= 3.12; the machine's default python3 may be older.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test install migrate lint format messages clean worker
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Semáforo needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade 'pip>=26.3'
+	@# XStatic-Bootstrap's sdist build imports pkg_resources, removed in setuptools 82.
+	@echo 'setuptools<82' > $(VENV)/build-constraints.txt
+	$(PY) -m pip install --quiet --build-constraint $(VENV)/build-constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py makemessages -l es -l en --no-obsolete --no-location \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,45 @@
+"""Workflows that span several models or send email."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, Role, User, Workspace
+from semaforo.lib.email import send_email
+
+
+@transaction.atomic
+def sign_up(email: str, password: str, business_name: str) -> User:
+    user = User.objects.create_user(email=email, password=password)
+    create_workspace(user, business_name)
+    return user
+
+
+@transaction.atomic
+def create_workspace(owner: User, name: str) -> Workspace:
+    workspace = Workspace.objects.create(name=name)
+    Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
+    return workspace
+
+
+def send_invitation(invitation: Invitation) -> None:
+    accept_path = reverse("accounts:invitation", kwargs={"token": invitation.token})
+    send_email(
+        "invitation",
+        [invitation.email],
+        {"invitation": invitation, "accept_path": accept_path},
+    )
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """Join the workspace; the invitation is used up (locked so a double click joins once)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    membership, _created = Membership.objects.get_or_create(
+        user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import InvitationForm, InvitationSignupForm, SignupForm, WorkspaceForm
+from accounts.models import Invitation, User
+from accounts.workspaces import owner_required, switch_to, workspace_required
+
+AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.sign_up(data["email"], data["password1"], data["business_name"])
+        login(request, user, backend=AUTH_BACKEND)
+        messages.success(request, _("Welcome! Add your first candidate partner."))
+        return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_POST
+@login_required
+def switch_workspace(request):
+    membership = get_object_or_404(
+        request.user.memberships.select_related("workspace"),
+        workspace__code=request.POST.get("workspace", ""),
+    )
+    switch_to(request, membership.workspace)
+    messages.success(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "home"
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workspace_create(request):
+    form = WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workspace = services.create_workspace(request.user, form.cleaned_data["name"])
+        switch_to(request, workspace)
+        messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
+        return redirect("home")
+    return render(request, "accounts/workspace_create.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def members(request):
+    workspace = request.workspace
+    form = InvitationForm(request.POST or None, workspace=workspace)
+    if request.method == "POST":
+        if not request.membership.is_owner:
+            messages.error(request, _("Only an owner can invite people."))
+            return redirect("accounts:members")
+        if form.is_valid():
+            invitation = form.save(commit=False)
+            invitation.workspace = workspace
+            invitation.invited_by = request.user
+            invitation.save()
+            services.send_invitation(invitation)
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("accounts:members")
+    context = {
+        "form": form,
+        "memberships": workspace.memberships.select_related("user").order_by("created_at"),
+        "invitations": workspace.invitations.pending().order_by("-created_at"),
+    }
+    return render(request, "accounts/members.html", context)
+
+
+@require_POST
+@owner_required
+def workspace_rename(request):
+    form = WorkspaceForm(request.POST, instance=request.workspace)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Workspace renamed."))
+    else:
+        messages.error(request, _("The name cannot be empty or longer than 120 characters."))
+    return redirect("accounts:members")
+
+
+@require_POST
+@owner_required
+def invitation_revoke(request, token: str):
+    invitation = get_object_or_404(request.workspace.invitations.pending(), token=token)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
+    return redirect("accounts:members")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """Open to anyone holding the link: join when signed in, or create an account first."""
+    invitation = get_object_or_404(
+        Invitation.objects.pending().select_related("workspace"), token=token
+    )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    context = {"invitation": invitation, "existing": existing}
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            services.accept_invitation(invitation, request.user)
+            switch_to(request, invitation.workspace)
+            messages.success(
+                request, _("You joined “%(name)s”.") % {"name": invitation.workspace.name}
+            )
+            return redirect("home")
+        return render(request, "accounts/invitation.html", context)
+    if existing is not None:
+        return render(request, "accounts/invitation.html", context)
+    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.create_user(
+            email=invitation.email, password=form.cleaned_data["password1"]
+        )
+        services.accept_invitation(invitation, user)
+        login(request, user, backend=AUTH_BACKEND)
+        switch_to(request, invitation.workspace)
+        messages.success(request, _("Welcome to “%(name)s”.") % {"name": invitation.workspace.name})
+        return redirect("home")
+    context["form"] = form
+    return render(request, "accounts/invitation.html", context)

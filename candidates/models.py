@@ -1,0 +1,303 @@
+"""Candidate partners, their checklist evaluations and the workspace's scoring rule."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Workspace
+from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_FIELDS
+from candidates.scoring import (
+    MAX_SCORE,
+    PRESETS,
+    Advice,
+    Colour,
+    Rule,
+    Thresholds,
+    advice_for,
+    colour_for,
+)
+from semaforo.lib.codes import random_code
+
+
+class ScoringSettings(models.Model):
+    """The workspace's score → colour rule (accounts know nothing of the method)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="scoring"
+    )
+    rule = models.CharField(
+        _("scoring rule"), max_length=10, choices=Rule, default=Rule.QUICK_SCORE
+    )
+    custom_green_min = models.PositiveSmallIntegerField(
+        _("green from"), default=6, validators=[MinValueValidator(2), MaxValueValidator(MAX_SCORE)]
+    )
+    custom_yellow_min = models.PositiveSmallIntegerField(
+        _("yellow from"), default=3, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+
+    class Meta:
+        verbose_name = _("scoring settings")
+        verbose_name_plural = _("scoring settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(rule__in=Rule.values), name="scoring_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(custom_yellow_min__gte=1)
+                & Q(custom_green_min__gt=models.F("custom_yellow_min"))
+                & Q(custom_green_min__lte=MAX_SCORE),
+                name="scoring_custom_bands_nonempty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: {self.get_rule_display()}"
+
+    def thresholds(self) -> Thresholds:
+        if self.rule == Rule.CUSTOM:
+            return Thresholds(self.custom_green_min, self.custom_yellow_min)
+        return PRESETS[Rule(self.rule)]
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> ScoringSettings:
+        settings, _created = cls.objects.get_or_create(workspace=workspace)
+        return settings
+
+
+class Kind(models.TextChoices):
+    ALLIANCE = "alliance", _("Strategic alliance")
+    REFERRAL = "referral", _("Referral program")
+    CHANNEL = "channel", _("Sales channel")
+
+
+class Asset(models.TextChoices):
+    AUDIENCE = "audience", _("Audience that fits")
+    TRUST = "trust", _("Transferable trust")
+    CONTEXT = "context", _("Natural purchase context")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    KNOW_HOW = "know_how", _("Know-how")
+    COMMUNITY = "community", _("Community, content or reach")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    EVALUATED = "evaluated", _("Evaluated")
+    IN_PILOT = "in_pilot", _("In pilot")
+    ALLIANCE = "alliance", _("Alliance")
+    OPEN_REFERRAL = "open_referral", _("Open referral")
+    DISCARDED = "discarded", _("Discarded")
+
+
+def validate_assets(value) -> None:
+    if not isinstance(value, list) or any(item not in Asset.values for item in value):
+        raise ValidationError(_("Choose assets from the list."), code="invalid_asset")
+
+
+class CandidateQuerySet(models.QuerySet):
+    def for_workspace(self, workspace: Workspace):
+        return self.filter(workspace=workspace)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def with_current(self):
+        """Annotate the current (open) evaluation's score and colour, in the same query."""
+        return self.annotate(
+            current=FilteredRelation(
+                "evaluations", condition=Q(evaluations__frozen_at__isnull=True)
+            )
+        ).annotate(
+            current_score=models.F("current__score"), current_colour=models.F("current__colour")
+        )
+
+
+class Candidate(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="candidates")
+    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
+    name = models.CharField(_("name"), max_length=120)
+    business_type = models.CharField(_("business type"), max_length=120, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    kind = models.CharField(
+        _("relationship being considered"), max_length=10, choices=Kind, default=Kind.REFERRAL
+    )
+    assets = models.JSONField(
+        _("assets the partner would bring"), default=list, blank=True, validators=[validate_assets]
+    )
+    filter_customer = models.TextField(_("typical customer"), blank=True, max_length=1000)
+    filter_channel = models.TextField(
+        _("how they reach that customer"), blank=True, max_length=1000
+    )
+    filter_asset = models.TextField(_("concrete asset they bring"), blank=True, max_length=1000)
+    filter_execution = models.TextField(_("how it runs in 1–2 steps"), blank=True, max_length=1000)
+    filter_measure = models.TextField(_("how we measure it"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=15, choices=Status, default=Status.NEW)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="candidate_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="candidate_status_valid"
+            ),
+        ]
+        indexes = [
+            # The candidate list: a workspace's active candidates, newest first.
+            models.Index(
+                fields=["workspace", "archived_at", "-created_at"], name="candidate_list_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def filter_passed(self) -> bool:
+        """The smoke filter passes only when all five questions have an answer."""
+        return all(getattr(self, field).strip() for field in FILTER_FIELDS)
+
+    def asset_labels(self) -> list[str]:
+        return [Asset(value).label for value in self.assets if value in Asset.values]
+
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def current_evaluation(self) -> Evaluation:
+        """The evaluation being edited; created (empty) on first use."""
+        evaluation = self.evaluations.filter(frozen_at__isnull=True).first()
+        if evaluation is None:
+            evaluation = Evaluation.start(self)
+        return evaluation
+
+    def has_evaluations(self) -> bool:
+        return self.evaluations.filter(Q(frozen_at__isnull=False) | Q(score__gt=0)).exists()
+
+
+class Evaluation(models.Model):
+    """One pass through the 8-point checklist, scored under the rule in force at the time.
+
+    The candidate's current evaluation is edited in place at each tick; re-evaluating
+    freezes it into the dated history and starts a new one prefilled from it.
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="evaluations")
+    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
+    ideal_customer = models.BooleanField(default=False)
+    transferable_trust = models.BooleanField(default=False)
+    active_channel = models.BooleanField(default=False)
+    real_complement = models.BooleanField(default=False)
+    purchase_context = models.BooleanField(default=False)
+    easy_execution = models.BooleanField(default=False)
+    two_sided_benefit = models.BooleanField(default=False)
+    measurable = models.BooleanField(default=False)
+    ideal_customer_note = models.CharField(max_length=300, blank=True)
+    transferable_trust_note = models.CharField(max_length=300, blank=True)
+    active_channel_note = models.CharField(max_length=300, blank=True)
+    real_complement_note = models.CharField(max_length=300, blank=True)
+    purchase_context_note = models.CharField(max_length=300, blank=True)
+    easy_execution_note = models.CharField(max_length=300, blank=True)
+    two_sided_benefit_note = models.CharField(max_length=300, blank=True)
+    measurable_note = models.CharField(max_length=300, blank=True)
+    # Stored so that lists can filter and sort in SQL, and so history keeps its colour.
+    score = models.PositiveSmallIntegerField(default=0)
+    colour = models.CharField(max_length=6, choices=Colour, default=Colour.RED)
+    rule = models.CharField(max_length=10, choices=Rule, default=Rule.QUICK_SCORE)
+    green_min = models.PositiveSmallIntegerField(default=6)
+    yellow_min = models.PositiveSmallIntegerField(default=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__lte=MAX_SCORE), name="evaluation_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__in=Colour.values), name="evaluation_colour_valid"
+            ),
+            models.CheckConstraint(condition=Q(rule__in=Rule.values), name="evaluation_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(yellow_min__gte=1)
+                & Q(green_min__gt=models.F("yellow_min"))
+                & Q(green_min__lte=MAX_SCORE),
+                name="evaluation_thresholds_ordered",
+            ),
+            # At most one evaluation being edited per candidate.
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(frozen_at__isnull=True),
+                name="evaluation_one_current_per_candidate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.score}/{MAX_SCORE} {self.colour}"
+
+    @classmethod
+    def start(cls, candidate: Candidate, prefill: Evaluation | None = None) -> Evaluation:
+        """A new current evaluation under the workspace's rule in force now."""
+        evaluation = cls(candidate=candidate)
+        if prefill is not None:
+            for criterion in CRITERIA:
+                setattr(evaluation, criterion.field, getattr(prefill, criterion.field))
+                setattr(evaluation, criterion.note_field, getattr(prefill, criterion.note_field))
+        scoring = ScoringSettings.for_workspace(candidate.workspace)
+        evaluation.apply_rule(scoring.rule, scoring.thresholds())
+        evaluation.save()
+        return evaluation
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.green_min, self.yellow_min)
+
+    def apply_rule(self, rule: str, thresholds: Thresholds) -> None:
+        self.rule = rule
+        self.green_min = thresholds.green_min
+        self.yellow_min = thresholds.yellow_min
+        self.rescore()
+
+    def ticked(self) -> int:
+        return sum(bool(getattr(self, field)) for field in CRITERION_FIELDS)
+
+    def rescore(self) -> None:
+        """Score and colour from the ticks, under the rule this evaluation keeps."""
+        self.score = self.ticked()
+        self.colour = colour_for(self.score, self.thresholds())
+
+    def rows(self) -> list[dict]:
+        """Each criterion with its tick and note, in the method's order."""
+        return [
+            {
+                "criterion": c,
+                "ticked": getattr(self, c.field),
+                "note": getattr(self, c.note_field),
+            }
+            for c in CRITERIA
+        ]
+
+    def advice(self) -> Advice:
+        return advice_for(self.colour)
+
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @transaction.atomic
+    def reevaluate(self) -> Evaluation:
+        """Freeze this evaluation into history; return a new current one prefilled from it."""
+        self.frozen_at = timezone.now()
+        self.save(update_fields=["frozen_at"])
+        return Evaluation.start(self.candidate, prefill=self)

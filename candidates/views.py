@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.workspaces import owner_required, workspace_required
+from candidates.criteria import FILTER_QUESTIONS
+from candidates.forms import CandidateFilterForm, CandidateForm, ChecklistForm, ScoringSettingsForm
+from candidates.models import Candidate, Evaluation, ScoringSettings, Status
+from candidates.scoring import MAX_SCORE
+
+PAGE_SIZE = 20
+
+
+def _get_candidate_for(request, code: str) -> Candidate:
+    """The candidate with this code in the current workspace, or 404."""
+    return get_object_or_404(Candidate, workspace=request.workspace, code=code)
+
+
+@require_http_methods(["GET"])
+@workspace_required
+def candidate_list(request):
+    form = CandidateFilterForm(request.GET or None)
+    queryset = form.filter(Candidate.objects.for_workspace(request.workspace).with_current())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "candidates/list.html#results" if request.htmx else "candidates/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def candidate_create(request):
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            candidate = form.save(commit=False)
+            candidate.workspace = request.workspace
+            candidate.save()
+            Evaluation.start(candidate)
+        messages.success(request, _("Candidate added. Now score them on the checklist."))
+        return redirect("candidates:detail", code=candidate.code)
+    return render(request, "candidates/form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def candidate_edit(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("candidates:detail", code=candidate.code)
+    return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
+
+
+def _checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -> dict:
+    return {
+        "candidate": candidate,
+        "evaluation": evaluation,
+        "form": form or ChecklistForm(instance=evaluation),
+        "max_score": MAX_SCORE,
+    }
+
+
+@require_http_methods(["GET"])
+@workspace_required
+def candidate_detail(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    evaluation = candidate.current_evaluation()
+    context = _checklist_context(candidate, evaluation)
+    context["history"] = candidate.evaluations.filter(frozen_at__isnull=False)
+    context["filter_answers"] = [
+        (question, getattr(candidate, field)) for field, question in FILTER_QUESTIONS
+    ]
+    return render(request, "candidates/detail.html", context)
+
+
+@require_POST
+@workspace_required
+def checklist_save(request, code: str):
+    """Each tick (htmx) or the no-JS submit: rescore the current evaluation and save it."""
+    evaluation = (
+        Evaluation.objects.select_related("candidate")
+        .filter(
+            candidate__workspace=request.workspace, candidate__code=code, frozen_at__isnull=True
+        )
+        .first()
+    )
+    if evaluation is None:
+        candidate = _get_candidate_for(request, code)
+        evaluation = candidate.current_evaluation()
+    candidate = evaluation.candidate
+    form = ChecklistForm(request.POST, instance=evaluation)
+    if form.is_valid():
+        evaluation = form.save(commit=False)
+        evaluation.rescore()
+        evaluation.save()
+        if candidate.status == Status.NEW:
+            candidate.status = Status.EVALUATED
+            candidate.save(update_fields=["status", "updated_at"])
+        if not request.htmx:
+            messages.success(request, _("Checklist saved."))
+            return redirect("candidates:detail", code=candidate.code)
+    context = _checklist_context(candidate, evaluation, form)
+    if request.htmx:
+        return render(request, "candidates/detail.html#light", context)
+    return render(request, "candidates/detail.html", context, status=400)
+
+
+@require_POST
+@workspace_required
+def reevaluate(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    candidate.current_evaluation().reevaluate()
+    messages.success(
+        request, _("The previous evaluation is kept in the history. This one starts from it.")
+    )
+    return redirect("candidates:detail", code=candidate.code)
+
+
+@require_POST
+@workspace_required
+def archive(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    candidate.archived_at = timezone.now()
+    candidate.save(update_fields=["archived_at", "updated_at"])
+    messages.success(
+        request,
+        _("“%(name)s” archived. You can restore it from the archived list.")
+        % {"name": candidate.name},
+    )
+    return redirect("candidates:list")
+
+
+@require_POST
+@workspace_required
+def restore(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    candidate.archived_at = None
+    candidate.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, _("“%(name)s” restored.") % {"name": candidate.name})
+    return redirect("candidates:detail", code=candidate.code)
+
+
+@require_http_methods(["GET"])
+@workspace_required
+def evaluation_detail(request, code: str, evaluation_code: str):
+    candidate = _get_candidate_for(request, code)
+    evaluation = get_object_or_404(
+        candidate.evaluations, code=evaluation_code, frozen_at__isnull=False
+    )
+    return render(
+        request,
+        "candidates/evaluation.html",
+        {"candidate": candidate, "evaluation": evaluation, "max_score": MAX_SCORE},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+def scoring_settings(request):
+    scoring = ScoringSettings.for_workspace(request.workspace)
+    form = ScoringSettingsForm(request.POST or None, instance=scoring)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("Scoring rule saved. It applies to new evaluations; existing ones keep their rule."),
+        )
+        return redirect("candidates:scoring")
+    return render(request, "candidates/scoring.html", {"form": form})

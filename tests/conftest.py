@@ -1,0 +1,87 @@
+"""Named personas shared by every test: an owner, another member of the same workspace,
+and an outsider who owns a different workspace."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import Membership, Role, User, Workspace
+from accounts.services import create_workspace
+from candidates.models import Candidate, Evaluation
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    # Tests read English copy unless they ask for Spanish explicitly.
+    settings.LANGUAGE_CODE = "en"
+
+
+def make_user(email: str) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def owner(db) -> User:
+    user = make_user("owner@example.com")
+    create_workspace(user, "Tienda Luna")
+    return user
+
+
+@pytest.fixture
+def workspace(owner) -> Workspace:
+    return owner.workspaces().get()
+
+
+@pytest.fixture
+def member(workspace) -> User:
+    user = make_user("member@example.com")
+    Membership.objects.create(user=user, workspace=workspace, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    user = make_user("outsider@example.com")
+    create_workspace(user, "Otra Empresa")
+    return user
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    return client_for(owner)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return client_for(member)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return client_for(outsider)
+
+
+def make_candidate(workspace: Workspace, name: str = "Spa Serena", ticks: int = 0, **fields):
+    from candidates.criteria import CRITERION_FIELDS
+
+    candidate = Candidate.objects.create(workspace=workspace, name=name, **fields)
+    evaluation = Evaluation.start(candidate)
+    for field in CRITERION_FIELDS[:ticks]:
+        setattr(evaluation, field, True)
+    evaluation.rescore()
+    evaluation.save()
+    return candidate
+
+
+@pytest.fixture
+def candidate(workspace) -> Candidate:
+    return make_candidate(workspace)

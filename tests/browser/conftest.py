@@ -1,0 +1,130 @@
+"""Real Chromium through Playwright, against pytest-django's live server.
+
+Plain ``sync_playwright()`` in a function-scoped fixture that depends on ``live_server``: the
+browser starts after the database is set up and stops before it is flushed. Every page gets
+an init script that reports Content-Security-Policy violations and script errors; any such
+problem fails the test (the site runs a strict, nonce-based CSP).
+
+Without /usr/bin/chromium the browser tests are skipped, unless REQUIRE_BROWSER=1 (CI), where
+a missing browser is a failure: CI must never skip them silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+# Runs before any page script, on every page and after every navigation. It reports through
+# a binding exposed on the context, so nothing is lost when a page unloads.
+PROBLEM_REPORTER = """
+(() => {
+  const report = (kind, detail) => {
+    try { window.__semaforoReportProblem(kind, String(detail)); } catch (_e) { /* unloading */ }
+  };
+  document.addEventListener("securitypolicyviolation", (e) => {
+    report("csp", `${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+      + ` (${e.sourceFile || location.href}:${e.lineNumber})`);
+  });
+  window.addEventListener("error", (e) => {
+    // Resource load failures (e.g. a 404 stylesheet) arrive here with a target element.
+    const target = e.target && e.target !== window ? (e.target.src || e.target.href) : "";
+    report("error", target ? `failed to load ${target}` : `${e.message} (${e.filename}:${e.lineno})`);
+  }, true);
+  window.addEventListener("unhandledrejection", (e) => report("unhandledrejection", e.reason));
+  const consoleError = console.error;
+  console.error = function (...args) {
+    report("console.error", args.map(String).join(" "));
+    return consoleError.apply(this, args);
+  };
+})();
+"""
+
+
+def _require_browser() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+
+
+@dataclass
+class Problems:
+    """CSP violations, script errors and console errors seen by the browser during a test."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, detail: str) -> None:
+        self.seen.append(f"{kind}: {detail}")
+
+    def assert_none(self) -> None:
+        if self.seen:
+            pytest.fail(
+                "The browser reported problems:\n  " + "\n  ".join(self.seen), pytrace=False
+            )
+
+
+@dataclass
+class Browser:
+    """What a browser test gets: the live server's URL and a way to open pages."""
+
+    url: str
+    problems: Problems
+    _browser: object
+
+    def new_page(self, *, locale: str = "en-US", javascript: bool = True):
+        context = self._browser.new_context(
+            locale=locale,
+            extra_http_headers={"Accept-Language": locale},
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.expose_binding(
+            "__semaforoReportProblem", lambda _source, kind, detail: self.problems.add(kind, detail)
+        )
+        context.add_init_script(PROBLEM_REPORTER)
+        page = context.new_page()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.add("pageerror", str(error)))
+        return page
+
+    def _on_console(self, message) -> None:
+        # The browser's own errors (CSP refusals, failed requests) never pass through
+        # console.error in the page, so they are taken from the protocol as well.
+        if message.type == "error":
+            self.problems.add("console", message.text)
+
+
+@pytest.fixture
+def browser(live_server, monkeypatch) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+        if _require_browser():
+            pytest.fail(f"{message}; REQUIRE_BROWSER=1 forbids skipping browser tests.")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
+    # a thread with a running loop unless told it is safe (it is: the loop is Playwright's).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    problems = Problems()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield Browser(url=live_server.url, problems=problems, _browser=chromium)
+        finally:
+            chromium.close()
+    problems.assert_none()

@@ -41,7 +41,8 @@ def switch_workspace(request):
     switch_to(request, membership.workspace)
     messages.success(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only local paths: redirect() would try a bare word ("candidates") as a view name and 500.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "home"

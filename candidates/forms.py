@@ -49,6 +49,9 @@ class CandidateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in ("name", "contact_name", "business_type"):
             self.fields[field].widget.attrs.setdefault("autocomplete", "off")
+        if self.instance._state.adding:
+            # A new candidate starts as "new"; the checklist moves it on.
+            del self.fields["status"]
 
 
 class ChecklistForm(forms.ModelForm):

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +17,20 @@ from candidates.models import Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import MAX_SCORE
 
 PAGE_SIZE = 20
+
+
+def _safe_next(request) -> str | None:
+    """A same-site `next` path to return to (the pilot review page embeds the checklist)."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
+
+
+def candidate_url(candidate: Candidate) -> str:
+    return reverse("candidates:detail", args=[candidate.code])
 
 
 def _get_candidate_for(request, code: str) -> Candidate:
@@ -62,7 +78,7 @@ def candidate_edit(request, code: str):
     return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
 
 
-def _checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -> dict:
+def checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -> dict:
     return {
         "candidate": candidate,
         "evaluation": evaluation,
@@ -76,7 +92,7 @@ def _checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) 
 def candidate_detail(request, code: str):
     candidate = _get_candidate_for(request, code)
     evaluation = candidate.current_evaluation()
-    context = _checklist_context(candidate, evaluation)
+    context = checklist_context(candidate, evaluation)
     context["history"] = candidate.evaluations.filter(frozen_at__isnull=False)
     context["filter_answers"] = [
         (question, getattr(candidate, field)) for field, question in FILTER_QUESTIONS
@@ -109,10 +125,10 @@ def checklist_save(request, code: str):
             candidate.save(update_fields=["status", "updated_at"])
         if not request.htmx:
             messages.success(request, _("Checklist saved."))
-            return redirect("candidates:detail", code=candidate.code)
-    context = _checklist_context(candidate, evaluation, form)
+            return redirect(_safe_next(request) or candidate_url(candidate))
+    context = checklist_context(candidate, evaluation, form)
     if request.htmx:
-        return render(request, "candidates/detail.html#light", context)
+        return render(request, "candidates/_checklist.html#light", context)
     return render(request, "candidates/detail.html", context, status=400)
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
+    path("", include("pilots.urls")),
     path("admin/", admin.site.urls),
 ]

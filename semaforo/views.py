@@ -8,5 +8,5 @@ from django.views.decorators.http import require_GET
 def home(request):
     """Signed-in users go to their work; visitors see what the method is."""
     if request.user.is_authenticated:
-        return redirect("candidates:list")
+        return redirect("pilots:dashboard")
     return render(request, "home.html")

@@ -85,3 +85,9 @@ def make_candidate(workspace: Workspace, name: str = "Spa Serena", ticks: int = 
 @pytest.fixture
 def candidate(workspace) -> Candidate:
     return make_candidate(workspace)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Full-strength PBKDF2 costs about a second per user created; no test needs it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

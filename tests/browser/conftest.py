@@ -45,7 +45,8 @@ PROBLEM_REPORTER = """
   window.addEventListener("error", (e) => {
     // Resource load failures (e.g. a 404 stylesheet) arrive here with a target element.
     const target = e.target && e.target !== window ? (e.target.src || e.target.href) : "";
-    report("error", target ? `failed to load ${target}` : `${e.message} (${e.filename}:${e.lineno})`);
+    const where = `${e.filename}:${e.lineno}`;
+    report("error", target ? `failed to load ${target}` : `${e.message} (${where})`);
   }, true);
   window.addEventListener("unhandledrejection", (e) => report("unhandledrejection", e.reason));
   const consoleError = console.error;
@@ -66,15 +67,16 @@ class Problems:
     """CSP violations, script errors and console errors seen by the browser during a test."""
 
     seen: list[str] = field(default_factory=list)
+    reported: int = 0
 
     def add(self, kind: str, detail: str) -> None:
         self.seen.append(f"{kind}: {detail}")
 
     def assert_none(self) -> None:
-        if self.seen:
-            pytest.fail(
-                "The browser reported problems:\n  " + "\n  ".join(self.seen), pytrace=False
-            )
+        """Fail on any problem not reported yet (each is reported once)."""
+        new, self.reported = self.seen[self.reported :], len(self.seen)
+        if new:
+            pytest.fail("The browser reported problems:\n  " + "\n  ".join(new), pytrace=False)
 
 
 @dataclass
@@ -106,6 +108,16 @@ class Browser:
         # console.error in the page, so they are taken from the protocol as well.
         if message.type == "error":
             self.problems.add("console", message.text)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test that passed still fails if the browser saw a CSP violation or an error."""
+    result = yield
+    browser = item.funcargs.get("browser")
+    if isinstance(browser, Browser):
+        browser.problems.assert_none()
+    return result
 
 
 @pytest.fixture

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilots.models import (
+    DEFAULT_REVIEW_AFTER_DAYS,
+    DIAGNOSTICS,
+    MAX_DAYS,
+    MIN_DAYS,
+    SCRIPT_LINE_MAX_CHARS,
+    SCRIPT_MAX_LINES,
+    CoordinationEntry,
+    Decision,
+    Measurement,
+    Pilot,
+    PilotSettings,
+    ResultEntry,
+)
+
+
+def clean_script(text: str) -> str:
+    """1 to 3 non-empty lines, each of a sensible length; blank lines are dropped."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise forms.ValidationError(
+            _("Write the recommendation script: 1 to 3 short lines."), code="empty"
+        )
+    if len(lines) > SCRIPT_MAX_LINES:
+        raise forms.ValidationError(
+            _("The method asks for a script of 3 lines at most; this one has %(count)d."),
+            code="too_many_lines",
+            params={"count": len(lines)},
+        )
+    for number, line in enumerate(lines, start=1):
+        if len(line) > SCRIPT_LINE_MAX_CHARS:
+            raise forms.ValidationError(
+                _("Line %(number)d is too long (%(length)d characters; at most %(max)d)."),
+                code="line_too_long",
+                params={"number": number, "length": len(line), "max": SCRIPT_LINE_MAX_CHARS},
+            )
+    return "\n".join(lines)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PilotForm(forms.ModelForm):
+    """The minimum pilot package."""
+
+    override = forms.BooleanField(
+        label=_("I know the light is red and I still want to run a pilot."),
+        required=False,
+    )
+
+    class Meta:
+        model = Pilot
+        fields = [
+            "offer",
+            "script",
+            "measurement",
+            "landing_url",
+            "start_date",
+            "length_days",
+            "review_date",
+            "target",
+            "margin_per_sale",
+        ]
+        widgets = {
+            "script": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "review_date": DateInput(),
+            "landing_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+        help_texts = {
+            "offer": _("One simple, defined offer."),
+            "script": _("What the partner says, in 3 lines at most."),
+            "landing_url": _(
+                "For a tracked link: the web page it leads to, starting with https:// or http://."
+            ),
+            "length_days": _("2 to 4 weeks: between 14 and 28 days."),
+            "review_date": _("Leave empty for day 14."),
+            "target": _("Optional: how many referrals would make it worth it."),
+        }
+
+    def __init__(self, *args, needs_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_override = needs_override
+        if not needs_override:
+            del self.fields["override"]
+        self.fields["margin_per_sale"].required = False
+        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["length_days"].initial = DEFAULT_REVIEW_AFTER_DAYS
+        self.fields["review_date"].required = False
+        self.fields["length_days"].min_value = MIN_DAYS
+        self.fields["length_days"].max_value = MAX_DAYS
+        self.fields["length_days"].error_messages.update(
+            {
+                "min_value": _("A pilot lasts 2 to 4 weeks: at least %(limit_value)s days."),
+                "max_value": _("A pilot lasts 2 to 4 weeks: at most %(limit_value)s days."),
+            }
+        )
+
+    def clean_script(self):
+        return clean_script(self.cleaned_data["script"])
+
+    def clean_override(self):
+        if not self.cleaned_data.get("override"):
+            raise forms.ValidationError(
+                _("Tick this box to start a pilot on a red candidate."), code="override"
+            )
+        return True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("margin_per_sale") is None:
+            cleaned["margin_per_sale"] = Decimal("0")
+        if (
+            cleaned.get("measurement") == Measurement.TRACKED_LINK
+            and not self.data.get(self.add_prefix("landing_url"), "").strip()
+        ):
+            self.add_error("landing_url", _("A tracked link needs the address it leads to."))
+        start, length = cleaned.get("start_date"), cleaned.get("length_days")
+        if start is None or length is None or not MIN_DAYS <= length <= MAX_DAYS:
+            return cleaned
+        review = cleaned.get("review_date") or start + timedelta(days=DEFAULT_REVIEW_AFTER_DAYS)
+        end = start + timedelta(days=length)
+        if review <= start:
+            self.add_error("review_date", _("The review must come after the start date."))
+        elif review > end:
+            self.add_error(
+                "review_date",
+                _("The review must fall inside the pilot (on or before %(end)s).")
+                % {"end": end.isoformat()},
+            )
+        cleaned["review_date"] = review
+        return cleaned
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = ResultEntry
+        fields = ["date", "referrals", "sales", "revenue", "note"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f) for f in ("referrals", "sales", "revenue")) and not cleaned.get(
+            "note"
+        ):
+            raise forms.ValidationError(
+                _("Enter at least one referral, sale, revenue or a note."), code="empty"
+            )
+        return cleaned
+
+
+class PartnerReferralForm(forms.ModelForm):
+    """The partner's one-tap "I referred someone", with optional contact and consent."""
+
+    class Meta:
+        model = ResultEntry
+        fields = ["contact_name", "contact_info", "consent", "note"]
+        labels = {"note": _("Anything to add? (optional)")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("contact_name") or cleaned.get("contact_info")) and not cleaned.get(
+            "consent"
+        ):
+            self.add_error(
+                "consent",
+                _(
+                    "Tick this only if the person agreed to share their details; "
+                    "otherwise leave name and contact empty."
+                ),
+            )
+        return cleaned
+
+
+class CoordinationForm(forms.ModelForm):
+    class Meta:
+        model = CoordinationEntry
+        fields = ["date", "minutes", "kind", "note"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class PilotSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PilotSettings
+        fields = ["hourly_value"]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    new_review_date = forms.DateField(
+        label=_("New review date (only to extend)"), required=False, widget=DateInput()
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pilot = pilot
+        for field, label in DIAGNOSTICS:
+            self.fields[field] = forms.BooleanField(label=label, required=False)
+        if pilot.extended:
+            self.fields["decision"].choices = [
+                c for c in Decision.choices if c[0] != Decision.EXTEND
+            ]
+
+    def diagnostic_fields(self):
+        return [self[field] for field, _label in DIAGNOSTICS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == Decision.EXTEND:
+            new_date = cleaned.get("new_review_date")
+            latest = self.pilot.latest_extension_date()
+            if new_date is None:
+                self.add_error("new_review_date", _("Choose the new review date."))
+            elif new_date <= self.pilot.review_date:
+                self.add_error(
+                    "new_review_date", _("The new review date must be after the current one.")
+                )
+            elif new_date > latest:
+                self.add_error(
+                    "new_review_date",
+                    _(
+                        "An extension keeps the review within 4 weeks of the start: "
+                        "on or before %(date)s."
+                    )
+                    % {"date": latest.isoformat()},
+                )
+        else:
+            cleaned["new_review_date"] = None
+        return cleaned

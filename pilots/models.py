@@ -1,0 +1,427 @@
+"""Pilots: the method's answer to a yellow light (METHOD.md).
+
+A small, measurable pilot of 2–4 weeks: one simple offer, a recommendation script of at
+most 3 lines, one way to measure, and a review on day 14.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User, Workspace
+from candidates.models import Candidate, Evaluation
+from semaforo.lib.codes import random_code, random_token
+
+MIN_DAYS, MAX_DAYS = 14, 28
+DEFAULT_REVIEW_AFTER_DAYS = 14
+# A review still not done this many days after its date is "overdue" (and gets a nudge).
+OVERDUE_AFTER_DAYS = 3
+SCRIPT_MAX_LINES = 3
+SCRIPT_LINE_MAX_CHARS = 200
+
+
+# Only web addresses: a javascript:, data: or relative "landing" would be an open door.
+http_url = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a full web address starting with http:// or https://."),
+)
+
+
+class LandingURLField(models.URLField):
+    default_validators = [http_url]
+
+
+def new_tracking_code() -> str:
+    # 31^6 ≈ 887 million codes; uniqueness is still enforced by the database.
+    return random_code(6)
+
+
+class PilotSettings(models.Model):
+    """What the workspace's coordination time is worth (for the expensive-hobby rule)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="pilot_settings"
+    )
+    hourly_value = models.DecimalField(
+        _("value of one hour of your time"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Used to price coordination time against the margin a pilot brings in."),
+    )
+
+    class Meta:
+        verbose_name = _("pilot settings")
+        verbose_name_plural = _("pilot settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_value__gte=0), name="pilot_settings_hourly_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.workspace)
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> PilotSettings:
+        settings, _created = cls.objects.get_or_create(workspace=workspace)
+        return settings
+
+
+class Measurement(models.TextChoices):
+    DISCOUNT_CODE = "discount_code", _("Discount code")
+    TRACKED_LINK = "tracked_link", _("Tracked link")
+    COUPON = "coupon", _("Coupon")
+    SIMPLE_REGISTER = "register", _("Simple register")
+
+
+class PilotStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    FINISHED = "finished", _("Finished")
+
+
+class Outcome(models.TextChoices):
+    PROMOTED = "promoted", _("Promoted to strategic alliance")
+    OPEN_REFERRAL = "open_referral", _("Stopped: open referral")
+    DISCARDED = "discarded", _("Stopped: discarded")
+
+
+class ReviewState(models.TextChoices):
+    UPCOMING = "upcoming", _("Running")
+    DUE = "due", _("Review due")
+    OVERDUE = "overdue", _("Review overdue")
+    DONE = "done", _("Finished")
+
+
+class PilotQuerySet(models.QuerySet):
+    def for_workspace(self, workspace: Workspace):
+        return self.filter(workspace=workspace)
+
+    def active(self):
+        return self.filter(status=PilotStatus.ACTIVE)
+
+    def due(self, today: date):
+        """Active pilots whose review date has come: the dashboard's first list."""
+        return self.active().filter(review_date__lte=today)
+
+    def with_totals(self):
+        """Results and coordination totals, as subqueries (no row multiplication)."""
+        results = ResultEntry.objects.filter(pilot=models.OuterRef("pk")).values("pilot")
+        coordination = CoordinationEntry.objects.filter(pilot=models.OuterRef("pk")).values("pilot")
+
+        def total(qs, field, output):
+            return Coalesce(
+                models.Subquery(
+                    qs.annotate(t=models.Sum(field)).values("t")[:1], output_field=output
+                ),
+                models.Value(0, output_field=output),
+            )
+
+        return self.annotate(
+            total_referrals=total(results, "referrals", models.IntegerField()),
+            total_sales=total(results, "sales", models.IntegerField()),
+            total_revenue=total(
+                results, "revenue", models.DecimalField(max_digits=14, decimal_places=2)
+            ),
+            total_minutes=total(coordination, "minutes", models.IntegerField()),
+        )
+
+
+class Pilot(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="pilots")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="pilots")
+    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
+    # The checklist as it stood when the pilot started: the prediction to compare with.
+    start_evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    offer = models.CharField(_("offer"), max_length=200)
+    script = models.TextField(
+        _("recommendation script"), max_length=SCRIPT_MAX_LINES * (SCRIPT_LINE_MAX_CHARS + 2)
+    )
+    measurement = models.CharField(_("how it is measured"), max_length=15, choices=Measurement)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    landing_url = LandingURLField(_("landing address"), blank=True, max_length=500)
+    start_date = models.DateField(_("start date"))
+    length_days = models.PositiveSmallIntegerField(
+        _("length in days"), validators=[MinValueValidator(MIN_DAYS), MaxValueValidator(MAX_DAYS)]
+    )
+    review_date = models.DateField(_("review date"))
+    target = models.PositiveIntegerField(_("target (referrals)"), null=True, blank=True)
+    margin_per_sale = models.DecimalField(
+        _("margin per sale"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    partner_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, default=random_token
+    )
+    status = models.CharField(max_length=10, choices=PilotStatus, default=PilotStatus.ACTIVE)
+    outcome = models.CharField(max_length=15, choices=Outcome, blank=True)
+    extended = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PilotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_days__gte=MIN_DAYS) & Q(length_days__lte=MAX_DAYS),
+                name="pilot_length_2_to_4_weeks",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__gt=models.F("start_date")), name="pilot_review_after_start"
+            ),
+            models.CheckConstraint(condition=Q(margin_per_sale__gte=0), name="pilot_margin_gte_0"),
+            models.CheckConstraint(
+                condition=Q(measurement__in=Measurement.values), name="pilot_measurement_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=PilotStatus.ACTIVE) & Q(outcome=""))
+                | (Q(status=PilotStatus.FINISHED) & Q(outcome__in=Outcome.values)),
+                name="pilot_outcome_matches_status",
+            ),
+        ]
+        indexes = [
+            # The dashboard's due list and the reminder job: active pilots by review date.
+            models.Index(
+                fields=["workspace", "review_date"],
+                condition=Q(status="active"),
+                name="pilot_active_review_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.offer}"
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(days=self.length_days)
+
+    def script_lines(self) -> list[str]:
+        return [line for line in self.script.splitlines() if line.strip()]
+
+    def is_active(self) -> bool:
+        return self.status == PilotStatus.ACTIVE
+
+    def review_state(self, today: date) -> ReviewState:
+        if not self.is_active():
+            return ReviewState.DONE
+        if today < self.review_date:
+            return ReviewState.UPCOMING
+        if today < self.review_date + timedelta(days=OVERDUE_AFTER_DAYS):
+            return ReviewState.DUE
+        return ReviewState.OVERDUE
+
+    def is_review_due(self, today: date) -> bool:
+        return self.review_state(today) in (ReviewState.DUE, ReviewState.OVERDUE)
+
+    def days_left(self, today: date) -> int:
+        return max((self.end_date - today).days, 0)
+
+    def coordination_cost(self, hourly_value: Decimal) -> Decimal:
+        """Needs with_totals(): the time spent coordinating, priced at the workspace's rate."""
+        return (Decimal(self.total_minutes) * hourly_value / 60).quantize(Decimal("0.01"))
+
+    def margin_earned(self) -> Decimal:
+        """Needs with_totals(): sales so far times the margin per sale."""
+        return (self.total_sales * self.margin_per_sale).quantize(Decimal("0.01"))
+
+    def is_expensive_hobby(self, hourly_value: Decimal) -> bool:
+        """The method's rule: coordinating costs more than the margin that comes in."""
+        cost = self.coordination_cost(hourly_value)
+        return cost > 0 and cost > self.margin_earned()
+
+    def progress_percent(self) -> int | None:
+        """Needs with_totals(): referrals against the target, capped at 100."""
+        if not self.target:
+            return None
+        return min(100, round(100 * self.total_referrals / self.target))
+
+    def latest_extension_date(self) -> date:
+        """An extension keeps the review within 4 weeks of the start."""
+        return self.start_date + timedelta(days=MAX_DAYS)
+
+
+class Source(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    PARTNER = "partner", _("Partner")
+
+
+class ResultEntry(models.Model):
+    """A dated line of the results log: referrals, sales, revenue."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="results")
+    date = models.DateField(_("date"))
+    referrals = models.PositiveIntegerField(_("referrals"), default=0)
+    sales = models.PositiveIntegerField(_("sales"), default=0)
+    revenue = models.DecimalField(
+        _("revenue"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.OWNER)
+    contact_name = models.CharField(_("name of the person referred"), max_length=120, blank=True)
+    contact_info = models.CharField(_("their phone or email"), max_length=120, blank=True)
+    consent = models.BooleanField(_("they agreed to be contacted"), default=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="result_revenue_gte_0"),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="result_source_valid"
+            ),
+            # Personal data only with consent.
+            models.CheckConstraint(
+                condition=(Q(contact_name="") & Q(contact_info="")) | Q(consent=True),
+                name="result_contact_needs_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.date} +{self.referrals}"
+
+
+class ClickDay(models.Model):
+    """Clicks on a pilot's tracked link, counted per day: no personal data at all."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="click_days")
+    date = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "date"], name="click_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.date} × {self.count}"
+
+
+class CoordinationKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    MESSAGES = "messages", _("Messages")
+    ADJUSTMENTS = "adjustments", _("Adjustments")
+    OTHER = "other", _("Other")
+
+
+class CoordinationEntry(models.Model):
+    """Time spent coordinating a pilot: the method's silent killer."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="coordination")
+    date = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(
+        _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    kind = models.CharField(_("what it was"), max_length=12, choices=CoordinationKind)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coordination time")
+        verbose_name_plural = _("coordination time")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=24 * 60),
+                name="coordination_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CoordinationKind.values), name="coordination_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.minutes} min {self.kind}"
+
+
+class Decision(models.TextChoices):
+    PROMOTE = "promote", _("Promote to strategic alliance")
+    EXTEND = "extend", _("Extend once")
+    STOP_OPEN_REFERRAL = "open_referral", _("Stop: keep an open referral")
+    STOP_DISCARD = "discard", _("Stop: discard")
+
+
+# The method's "why a good alliance doesn't take off" prompts.
+DIAGNOSTICS = (
+    ("framing_uncomfortable", _("The framing is uncomfortable for the partner")),
+    ("model_confusing", _("The operating model is confusing")),
+    ("benefit_badly_posed", _("The benefit is badly posed")),
+    ("no_simple_pilot", _("There is no simple way to try it without commitment")),
+)
+_DIAGNOSIS = dict(DIAGNOSTICS)
+
+
+class Review(models.Model):
+    """The day-14 review: totals at the time, the re-run checklist, and a decision."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="reviews")
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("decision"), max_length=15, choices=Decision)
+    new_review_date = models.DateField(_("new review date"), null=True, blank=True)
+    framing_uncomfortable = models.BooleanField(_DIAGNOSIS["framing_uncomfortable"], default=False)
+    model_confusing = models.BooleanField(_DIAGNOSIS["model_confusing"], default=False)
+    benefit_badly_posed = models.BooleanField(_DIAGNOSIS["benefit_badly_posed"], default=False)
+    no_simple_pilot = models.BooleanField(_DIAGNOSIS["no_simple_pilot"], default=False)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    referrals = models.PositiveIntegerField(default=0)
+    sales = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    coordination_minutes = models.PositiveIntegerField(default=0)
+    coordination_cost = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    margin_earned = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=Decision.values), name="review_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="extend", new_review_date__isnull=False)
+                | (~Q(decision="extend") & Q(new_review_date__isnull=True)),
+                name="review_extension_has_date",
+            ),
+            # A pilot is extended at most once.
+            models.UniqueConstraint(
+                fields=["pilot"],
+                condition=Q(decision="extend"),
+                name="review_one_extension_per_pilot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.decision}"

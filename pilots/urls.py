@@ -1,0 +1,23 @@
+from django.urls import path
+
+from pilots import views
+
+app_name = "pilots"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("pilots/", views.pilot_list, name="list"),
+    path("pilots/settings/", views.pilot_settings, name="settings"),
+    path("pilots/start/<str:candidate_code>/", views.pilot_create, name="create"),
+    path(
+        "pilots/open-referral/<str:candidate_code>/", views.mark_open_referral, name="open_referral"
+    ),
+    path("pilots/<str:code>/", views.pilot_detail, name="detail"),
+    path("pilots/<str:code>/results/", views.result_add, name="result_add"),
+    path("pilots/<str:code>/coordination/", views.coordination_add, name="coordination_add"),
+    path("pilots/<str:code>/partner-link/", views.partner_link, name="partner_link"),
+    path("pilots/<str:code>/review/", views.review, name="review"),
+    # Public: the tracked link and the partner's page (unguessable token, revocable).
+    path("r/<str:tracking_code>", views.track, name="track"),
+    path("p/<str:token>/", views.partner, name="partner"),
+]

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.workspaces import owner_required, workspace_required
+from candidates.models import Candidate
+from candidates.scoring import Colour
+from candidates.views import checklist_context
+from pilots import services
+from pilots.dashboard import dashboard_context
+from pilots.forms import (
+    CoordinationForm,
+    PartnerReferralForm,
+    PilotForm,
+    PilotSettingsForm,
+    ResultForm,
+    ReviewForm,
+)
+from pilots.models import ClickDay, Pilot, PilotSettings, ResultEntry, Source, http_url
+from semaforo.lib.codes import random_token
+
+PAGE_SIZE = 20
+# The partner page accepts this many entries per pilot in this window (flood control).
+PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
+
+
+def _get_pilot_for(request, code: str) -> Pilot:
+    """The pilot with this code in the current workspace (with totals), or 404."""
+    return get_object_or_404(
+        Pilot.objects.for_workspace(request.workspace).with_totals().select_related("candidate"),
+        code=code,
+    )
+
+
+@require_GET
+@workspace_required
+def dashboard(request):
+    context = dashboard_context(request.workspace, timezone.localdate(), request.GET.get("page"))
+    return render(request, "pilots/dashboard.html", context)
+
+
+@require_GET
+@workspace_required
+def pilot_list(request):
+    pilots = (
+        Pilot.objects.for_workspace(request.workspace)
+        .with_totals()
+        .select_related("candidate")
+        .order_by("status", "review_date", "id")
+    )
+    page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "pilots/list.html", {"page": page, "today": timezone.localdate()})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def pilot_create(request, candidate_code: str):
+    candidate = get_object_or_404(
+        Candidate.objects.for_workspace(request.workspace).active(), code=candidate_code
+    )
+    evaluation = candidate.current_evaluation()
+    is_red = evaluation.colour == Colour.RED
+    form = PilotForm(request.POST or None, needs_override=is_red)
+    if request.method == "POST" and form.is_valid():
+        pilot = services.start_pilot(form.save(commit=False), candidate, request.user)
+        messages.success(request, _("Pilot started. Hand the pilot card to your partner."))
+        return redirect("pilots:detail", code=pilot.code)
+    context = {"candidate": candidate, "evaluation": evaluation, "form": form, "is_red": is_red}
+    return render(request, "pilots/create.html", context)
+
+
+@require_POST
+@workspace_required
+def mark_open_referral(request, candidate_code: str):
+    candidate = get_object_or_404(
+        Candidate.objects.for_workspace(request.workspace), code=candidate_code
+    )
+    services.mark_open_referral(candidate)
+    messages.success(
+        request,
+        _("“%(name)s” is now an open referral: no meetings, no expectations.")
+        % {"name": candidate.name},
+    )
+    return redirect("candidates:detail", code=candidate.code)
+
+
+def _pilot_context(request, pilot: Pilot, **forms) -> dict:
+    hourly = PilotSettings.for_workspace(request.workspace).hourly_value
+    today = timezone.localdate()
+    return {
+        "pilot": pilot,
+        "today": today,
+        "state": pilot.review_state(today),
+        "hourly": hourly,
+        "cost": pilot.coordination_cost(hourly),
+        "margin": pilot.margin_earned(),
+        "hobby": pilot.is_expensive_hobby(hourly),
+        "clicks": sum(day.count for day in pilot.click_days.all()),
+        "results": pilot.results.all()[:50],
+        "coordination": pilot.coordination.all()[:50],
+        "reviews": pilot.reviews.all(),
+        "result_form": forms.get("result_form") or ResultForm(),
+        "coordination_form": forms.get("coordination_form") or CoordinationForm(),
+        "tracked_url": request.build_absolute_uri(
+            reverse("pilots:track", args=[pilot.tracking_code])
+        ),
+        "partner_url": pilot.partner_token
+        and request.build_absolute_uri(reverse("pilots:partner", args=[pilot.partner_token])),
+    }
+
+
+@require_GET
+@workspace_required
+def pilot_detail(request, code: str):
+    pilot = _get_pilot_for(request, code)
+    return render(request, "pilots/detail.html", _pilot_context(request, pilot))
+
+
+@require_POST
+@workspace_required
+def result_add(request, code: str):
+    pilot = _get_pilot_for(request, code)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.pilot, entry.created_by, entry.source = pilot, request.user, Source.OWNER
+        entry.save()
+        messages.success(request, _("Result logged."))
+        return redirect("pilots:detail", code=pilot.code)
+    context = _pilot_context(request, pilot, result_form=form)
+    return render(request, "pilots/detail.html", context, status=400)
+
+
+@require_POST
+@workspace_required
+def coordination_add(request, code: str):
+    pilot = _get_pilot_for(request, code)
+    form = CoordinationForm(request.POST)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.pilot, entry.created_by = pilot, request.user
+        entry.save()
+        messages.success(request, _("Coordination time logged."))
+        return redirect("pilots:detail", code=pilot.code)
+    context = _pilot_context(request, pilot, coordination_form=form)
+    return render(request, "pilots/detail.html", context, status=400)
+
+
+@require_POST
+@workspace_required
+def partner_link(request, code: str):
+    """Revoke the partner's link, or issue a new one (which also revokes the old)."""
+    pilot = _get_pilot_for(request, code)
+    if request.POST.get("action") == "revoke":
+        pilot.partner_token = None
+        messages.success(request, _("The partner link no longer works."))
+    else:
+        pilot.partner_token = random_token()
+        messages.success(request, _("New partner link created; the old one no longer works."))
+    pilot.save(update_fields=["partner_token"])
+    return redirect("pilots:detail", code=pilot.code)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def review(request, code: str):
+    pilot = _get_pilot_for(request, code)
+    if not pilot.is_active():
+        messages.info(request, _("This pilot is finished; its reviews are below."))
+        return redirect("pilots:detail", code=pilot.code)
+    form = ReviewForm(request.POST or None, pilot=pilot)
+    if request.method == "POST" and form.is_valid():
+        services.record_review(pilot, request.user, form.cleaned_data)
+        messages.success(request, _("Review saved."))
+        return redirect("pilots:detail", code=pilot.code)
+    candidate = pilot.candidate
+    context = _pilot_context(request, pilot)
+    context.update(checklist_context(candidate, candidate.current_evaluation()))
+    context.update({"review_form": form, "checklist_next": request.path})
+    return render(request, "pilots/review.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+def pilot_settings(request):
+    settings = PilotSettings.for_workspace(request.workspace)
+    form = PilotSettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("pilots:settings")
+    return render(request, "pilots/settings.html", {"form": form})
+
+
+@require_GET
+def track(request, tracking_code: str):
+    """The tracked link: count the click (date only, no personal data) and send them on."""
+    pilot = get_object_or_404(Pilot, tracking_code=tracking_code.upper())
+    try:
+        http_url(pilot.landing_url)
+    except Exception:
+        raise Http404 from None
+    today = timezone.localdate()
+    if not ClickDay.objects.filter(pilot=pilot, date=today).update(count=F("count") + 1):
+        _, created = ClickDay.objects.get_or_create(pilot=pilot, date=today, defaults={"count": 1})
+        if not created:  # another click created the row between our update and insert
+            ClickDay.objects.filter(pilot=pilot, date=today).update(count=F("count") + 1)
+    response = HttpResponseRedirect(pilot.landing_url)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def partner(request, token: str):
+    """The partner's page (no login): record "I referred someone" in one or two taps."""
+    pilot = get_object_or_404(
+        Pilot.objects.select_related("candidate", "workspace").filter(status="active"),
+        partner_token=token,
+    )
+    form = PartnerReferralForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        recent = pilot.results.filter(
+            source=Source.PARTNER, created_at__gte=timezone.now() - PARTNER_WINDOW
+        ).count()
+        if recent >= PARTNER_LIMIT:
+            form.add_error(None, _("Too many entries in a few minutes. Please try again later."))
+            status = 429
+        elif form.is_valid():
+            entry: ResultEntry = form.save(commit=False)
+            entry.pilot, entry.source = pilot, Source.PARTNER
+            entry.date, entry.referrals = timezone.localdate(), 1
+            entry.save()
+            messages.success(request, _("Thank you! Your referral was recorded."))
+            return redirect("pilots:partner", token=token)
+        else:
+            status = 400
+    response = render(request, "pilots/partner.html", {"pilot": pilot, "form": form}, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -70,12 +70,14 @@ def candidate_create(request):
 @workspace_required
 def candidate_edit(request, code: str):
     candidate = _get_candidate_for(request, code)
+    saved_name = candidate.name  # validation writes the typed values onto the instance
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Changes saved."))
         return redirect("candidates:detail", code=candidate.code)
-    return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
+    context = {"form": form, "candidate": candidate, "saved_name": saved_name}
+    return render(request, "candidates/form.html", context)
 
 
 def checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -> dict:
@@ -87,16 +89,21 @@ def checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -
     }
 
 
-@require_http_methods(["GET"])
-@workspace_required
-def candidate_detail(request, code: str):
-    candidate = _get_candidate_for(request, code)
-    evaluation = candidate.current_evaluation()
-    context = checklist_context(candidate, evaluation)
+def _detail_context(candidate: Candidate, evaluation: Evaluation, form=None) -> dict:
+    """Everything the detail page shows (also when a no-JS checklist submit is re-shown)."""
+    context = checklist_context(candidate, evaluation, form)
     context["history"] = candidate.evaluations.filter(frozen_at__isnull=False)
     context["filter_answers"] = [
         (question, getattr(candidate, field)) for field, question in FILTER_QUESTIONS
     ]
+    return context
+
+
+@require_http_methods(["GET"])
+@workspace_required
+def candidate_detail(request, code: str):
+    candidate = _get_candidate_for(request, code)
+    context = _detail_context(candidate, candidate.current_evaluation())
     return render(request, "candidates/detail.html", context)
 
 
@@ -129,6 +136,7 @@ def checklist_save(request, code: str):
     context = checklist_context(candidate, evaluation, form)
     if request.htmx:
         return render(request, "candidates/_checklist.html#light", context)
+    context = _detail_context(candidate, evaluation, form)
     return render(request, "candidates/detail.html", context, status=400)
 
 

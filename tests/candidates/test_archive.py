@@ -37,9 +37,7 @@ def test_archiving_takes_the_candidate_off_the_list(owner_client, candidate):
     assert candidate.is_archived()
 
 
-def test_an_archived_candidate_is_on_the_archived_list_and_keeps_its_page(
-    owner_client, candidate
-):
+def test_an_archived_candidate_is_on_the_archived_list_and_keeps_its_page(owner_client, candidate):
     _archive(owner_client, candidate)
     assert _listed(owner_client, archived="on")
     detail = owner_client.get(reverse("candidates:detail", args=[candidate.code]))

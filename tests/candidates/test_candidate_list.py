@@ -67,6 +67,12 @@ def test_a_search_with_no_match_says_so(owner_client, workspace):
     assert "No candidate matches these filters." in body
 
 
+def test_the_search_box_shows_what_was_typed_as_text(owner_client):
+    body = owner_client.get(LIST_URL, {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in body
+
+
 @pytest.mark.parametrize(
     ("colour", "expected"), [("green", ["Green"]), ("yellow", ["Yellow"]), ("red", ["Red"])]
 )

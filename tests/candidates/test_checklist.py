@@ -193,9 +193,7 @@ def test_a_member_can_tick(member_client, candidate):
     assert candidate.current_evaluation().colour == "green"
 
 
-def test_a_tick_costs_a_handful_of_queries(
-    owner_client, candidate, django_assert_max_num_queries
-):
+def test_a_tick_costs_a_handful_of_queries(owner_client, candidate, django_assert_max_num_queries):
     owner_client.get(_detail_url(candidate))  # the page the ticks happen on
     # Session, user, membership, the evaluation, its update, the candidate's new status.
     with django_assert_max_num_queries(6):
@@ -258,6 +256,7 @@ def test_another_workspace_cannot_tick(outsider_client, candidate):
 
 
 # --- in Spanish -----------------------------------------------------------------------
+
 
 def test_in_spanish_the_light_says_amarillo(owner_client, candidate):
     response = owner_client.post(

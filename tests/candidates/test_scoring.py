@@ -18,10 +18,11 @@ from candidates.scoring import (
 
 GREEN, YELLOW, RED = Colour.GREEN, Colour.YELLOW, Colour.RED
 
+# Each table lists the colour of scores 0, 1, 2 … 8 in order.
 # The article's quick-score table, the product's default: 6–8 green, 3–5 yellow, 0–2 red.
-QUICK_SCORE = {0: RED, 1: RED, 2: RED, 3: YELLOW, 4: YELLOW, 5: YELLOW, 6: GREEN, 7: GREEN, 8: GREEN}
+QUICK_SCORE = dict(enumerate([RED, RED, RED, YELLOW, YELLOW, YELLOW, GREEN, GREEN, GREEN]))
 # The article's section headings: 4+ green, 2–3 yellow, 0–1 red.
-HEADINGS = {0: RED, 1: RED, 2: YELLOW, 3: YELLOW, 4: GREEN, 5: GREEN, 6: GREEN, 7: GREEN, 8: GREEN}
+HEADINGS = dict(enumerate([RED, RED, YELLOW, YELLOW, GREEN, GREEN, GREEN, GREEN, GREEN]))
 
 
 @pytest.mark.parametrize(("score", "colour"), QUICK_SCORE.items())

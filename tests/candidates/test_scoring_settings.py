@@ -116,9 +116,7 @@ def test_a_member_cannot_see_or_change_the_scoring_rule(member_client, workspace
     assert _scoring(workspace).rule == Rule.QUICK_SCORE
 
 
-def test_another_workspaces_owner_changes_only_their_own_rule(
-    outsider_client, outsider, workspace
-):
+def test_another_workspaces_owner_changes_only_their_own_rule(outsider_client, outsider, workspace):
     outsider_client.post(URL, {"rule": "headings"})
     assert _scoring(outsider.workspaces().get()).rule == Rule.HEADINGS
     assert _scoring(workspace).rule == Rule.QUICK_SCORE

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User, Workspace
+from accounts.models import Invitation, User, Workspace, available_time_zones
 
 
 class EmailField(forms.EmailField):
@@ -27,6 +27,13 @@ class SignupForm(SetPasswordMixin, forms.Form):
             "(for example, if you advise several businesses)."
         ),
     )
+
+    # Filled in by the browser (static/js/app.js); UTC without JavaScript, editable later.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"]
+        return value if value in available_time_zones() else "UTC"
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -65,10 +72,28 @@ class InvitationSignupForm(SetPasswordMixin, forms.Form):
         self.validate_password_for_user(User(email=self.email))
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_time_zones())]
+
+
 class WorkspaceForm(forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name"]
+
+
+class WorkspaceSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "time_zone"]
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language"]
 
 
 class InvitationForm(forms.ModelForm):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import zoneinfo
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -39,11 +41,27 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in available_time_zones():
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
+
+
+def available_time_zones() -> set[str]:
+    return zoneinfo.available_timezones()
+
+
 class User(AbstractUser):
     """A person; signs in with their email address."""
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow your browser."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -69,6 +87,13 @@ class Workspace(models.Model):
 
     code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
     name = models.CharField(_("business name"), max_length=120)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Review dates and reminders follow this time zone."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,6 +102,10 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """Today's date where the business is (review dates are in its calendar)."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
 
 class Role(models.TextChoices):

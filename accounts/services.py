@@ -11,15 +11,17 @@ from semaforo.lib.email import send_email
 
 
 @transaction.atomic
-def sign_up(email: str, password: str, business_name: str) -> User:
-    user = User.objects.create_user(email=email, password=password)
-    create_workspace(user, business_name)
+def sign_up(
+    email: str, password: str, business_name: str, time_zone: str = "UTC", language: str = ""
+) -> User:
+    user = User.objects.create_user(email=email, password=password, language=language)
+    create_workspace(user, business_name, time_zone)
     return user
 
 
 @transaction.atomic
-def create_workspace(owner: User, name: str) -> Workspace:
-    workspace = Workspace.objects.create(name=name)
+def create_workspace(owner: User, name: str, time_zone: str = "UTC") -> Workspace:
+    workspace = Workspace.objects.create(name=name, time_zone=time_zone)
     Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
     return workspace
 

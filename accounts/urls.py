@@ -9,7 +9,8 @@ urlpatterns = [
     path("workspace/switch/", views.switch_workspace, name="switch"),
     path("workspace/new/", views.workspace_create, name="workspace_create"),
     path("workspace/members/", views.members, name="members"),
-    path("workspace/rename/", views.workspace_rename, name="workspace_rename"),
+    path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
+    path("language/", views.set_language, name="set_language"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("invitations/<str:token>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

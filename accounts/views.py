@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import InvitationForm, InvitationSignupForm, SignupForm, WorkspaceForm
+from accounts.forms import (
+    InvitationForm,
+    InvitationSignupForm,
+    SignupForm,
+    WorkspaceForm,
+    WorkspaceSettingsForm,
+)
 from accounts.models import Invitation, User
 from accounts.workspaces import owner_required, switch_to, workspace_required
 
@@ -24,7 +32,13 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.sign_up(data["email"], data["password1"], data["business_name"])
+        user = services.sign_up(
+            data["email"],
+            data["password1"],
+            data["business_name"],
+            time_zone=data["time_zone"],
+            language=translation.get_language() or "",
+        )
         login(request, user, backend=AUTH_BACKEND)
         messages.success(request, _("Welcome! Add your first candidate partner."))
         return redirect("home")
@@ -88,16 +102,25 @@ def members(request):
     return render(request, "accounts/members.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @owner_required
-def workspace_rename(request):
-    form = WorkspaceForm(request.POST, instance=request.workspace)
-    if form.is_valid():
+def workspace_settings(request):
+    form = WorkspaceSettingsForm(request.POST or None, instance=request.workspace)
+    if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Workspace renamed."))
-    else:
-        messages.error(request, _("The name cannot be empty or longer than 120 characters."))
-    return redirect("accounts:members")
+        messages.success(request, _("Workspace settings saved."))
+        return redirect("accounts:workspace_settings")
+    return render(request, "accounts/workspace_settings.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account of a signed-in user."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return i18n_views.set_language(request)
 
 
 @require_POST

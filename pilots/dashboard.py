@@ -13,7 +13,15 @@ from django.db.models.functions import Cast
 from accounts.models import Workspace
 from candidates.models import Candidate, Evaluation
 from candidates.scoring import Colour
-from pilots.models import CoordinationEntry, Pilot, PilotSettings, ResultEntry, Review
+from pilots.models import (
+    CoordinationEntry,
+    JobHeartbeat,
+    Pilot,
+    PilotSettings,
+    ResultEntry,
+    Review,
+)
+from pilots.reminders import JOB_NAME
 
 ACTIVE_PAGE_SIZE = 10
 BEST_CANDIDATES = 5
@@ -101,4 +109,5 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
         "hobbies": list(_hobby_alerts(active, hourly)[:10]),
         "recent": _recent_activity(workspace),
         "has_candidates": Evaluation.objects.filter(candidate__workspace=workspace).exists(),
+        "heartbeat": JobHeartbeat.objects.filter(name=JOB_NAME).first(),
     }

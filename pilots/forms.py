@@ -19,6 +19,7 @@ from pilots.models import (
     Measurement,
     Pilot,
     PilotSettings,
+    ReminderPreference,
     ResultEntry,
 )
 
@@ -253,3 +254,10 @@ class ReviewForm(forms.Form):
         else:
             cleaned["new_review_date"] = None
         return cleaned
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["enabled", "days_ahead"]
+        widgets = {"days_ahead": forms.RadioSelect}

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Workspace
@@ -205,6 +206,12 @@ class Pilot(models.Model):
                 condition=Q(status="active"),
                 name="pilot_active_review_idx",
             ),
+            # send_review_reminders: active pilots whose review date is near, all workspaces.
+            models.Index(
+                fields=["review_date"],
+                condition=Q(status="active"),
+                name="pilot_due_reminder_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,7 +252,8 @@ class Pilot(models.Model):
 
     def is_expensive_hobby(self, hourly_value: Decimal) -> bool:
         """The method's rule: coordinating costs more than the margin that comes in."""
-        cost = self.coordination_cost(hourly_value)
+        # The exact cost, not the cent-rounded one shown: the dashboard's SQL compares it so.
+        cost = Decimal(self.total_minutes) * hourly_value / 60
         return cost > 0 and cost > self.margin_earned()
 
     def progress_percent(self) -> int | None:
@@ -425,3 +433,109 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.decision}"
+
+
+class ReminderPreference(models.Model):
+    """A person's review reminders: on or off, and how many days ahead."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="reminder_preference"
+    )
+    enabled = models.BooleanField(_("email me when a review is due"), default=True)
+    days_ahead = models.PositiveSmallIntegerField(
+        _("how early"),
+        default=0,
+        choices=[
+            (0, _("On the review day")),
+            (1, _("1 day before")),
+            (2, _("2 days before")),
+        ],
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=random_token)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_ahead__gte=0) & Q(days_ahead__lte=2),
+                name="reminder_days_ahead_0_to_2",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.enabled else 'off'} ({self.days_ahead})"
+
+    @classmethod
+    def for_user(cls, user: User) -> ReminderPreference:
+        preference, _created = cls.objects.get_or_create(user=user)
+        return preference
+
+
+class ReminderKind(models.TextChoices):
+    DUE = "due", _("Review due")
+    OVERDUE = "overdue", _("Review overdue")
+
+
+class ReminderState(models.TextChoices):
+    CLAIMED = "claimed", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Reminder(models.Model):
+    """One reminder email: claimed here before it is sent (see pilots/reminders.py)."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=ReminderKind)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The review date it was for: an extended pilot gets reminded again for its new date.
+    review_date = models.DateField()
+    state = models.CharField(max_length=10, choices=ReminderState, default=ReminderState.CLAIMED)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "kind", "recipient", "review_date"], name="reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReminderState.values), name="reminder_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent"),
+                name="reminder_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pilot} → {self.recipient} ({self.state})"
+
+
+class JobHeartbeat(models.Model):
+    """When a background job last ran, so the app can tell when reminders stopped."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_run_at = models.DateTimeField()
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+    last_summary = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_at}"
+
+    @classmethod
+    def beat(cls, name: str, summary: str, ok: bool) -> None:
+        now = timezone.now()
+        values = {"last_run_at": now, "last_summary": summary[:300]}
+        if ok:
+            values["last_ok_at"] = now
+        cls.objects.update_or_create(name=name, defaults=values)
+
+    def is_stale(self, now=None) -> bool:
+        return (now or timezone.now()) - self.last_run_at > timedelta(days=1)

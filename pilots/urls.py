@@ -17,6 +17,9 @@ urlpatterns = [
     path("pilots/<str:code>/coordination/", views.coordination_add, name="coordination_add"),
     path("pilots/<str:code>/partner-link/", views.partner_link, name="partner_link"),
     path("pilots/<str:code>/review/", views.review, name="review"),
+    path("pilots/<str:code>/review.ics", views.pilot_ics, name="ics"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     # Public: the tracked link and the partner's page (unguessable token, revocable).
     path("r/<str:tracking_code>", views.track, name="track"),
     path("p/<str:token>/", views.partner, name="partner"),

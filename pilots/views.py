@@ -2,31 +2,46 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import LanguageForm
 from accounts.workspaces import owner_required, workspace_required
 from candidates.models import Candidate
 from candidates.scoring import Colour
 from candidates.views import checklist_context
 from pilots import services
+from pilots.calendar import build_calendar
 from pilots.dashboard import dashboard_context
 from pilots.forms import (
     CoordinationForm,
     PartnerReferralForm,
     PilotForm,
     PilotSettingsForm,
+    ReminderPreferenceForm,
     ResultForm,
     ReviewForm,
 )
-from pilots.models import ClickDay, Pilot, PilotSettings, ResultEntry, Source, http_url
+from pilots.models import (
+    ClickDay,
+    JobHeartbeat,
+    Pilot,
+    PilotSettings,
+    ReminderPreference,
+    ResultEntry,
+    Source,
+    http_url,
+)
+from pilots.reminders import JOB_NAME
 from semaforo.lib.codes import random_token
 
 PAGE_SIZE = 20
@@ -227,7 +242,8 @@ def partner(request, token: str):
         Pilot.objects.select_related("candidate", "workspace").filter(status="active"),
         partner_token=token,
     )
-    form = PartnerReferralForm(request.POST or None)
+    # Bound on every POST: the one-tap button may send no field at all, and that is valid.
+    form = PartnerReferralForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         recent = pilot.results.filter(
@@ -249,3 +265,65 @@ def partner(request, token: str):
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences(request):
+    """The user's own settings: language, review reminders, calendar feed."""
+    preference = ReminderPreference.for_user(request.user)
+    data = request.POST if request.method == "POST" else None
+    language_form = LanguageForm(data, instance=request.user)
+    reminder_form = ReminderPreferenceForm(data, instance=preference)
+    if request.method == "POST":
+        if request.POST.get("action") == "new_calendar_link":
+            preference.calendar_token = random_token()
+            preference.save(update_fields=["calendar_token"])
+            messages.success(request, _("New calendar link created; the old one no longer works."))
+            return redirect("pilots:preferences")
+        if language_form.is_valid() and reminder_form.is_valid():
+            language_form.save()
+            reminder_form.save()
+            messages.success(request, _("Preferences saved."))
+            response = redirect("pilots:preferences")
+            if request.user.language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
+            return response
+    heartbeat = JobHeartbeat.objects.filter(name=JOB_NAME).first()
+    context = {
+        "language_form": language_form,
+        "reminder_form": reminder_form,
+        "calendar_url": request.build_absolute_uri(
+            reverse("pilots:calendar_feed", args=[preference.calendar_token])
+        ),
+        "heartbeat": heartbeat,
+    }
+    return render(request, "pilots/preferences.html", context)
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """A user's private feed: every active pilot's review, in all of *their* workspaces."""
+    preference = get_object_or_404(
+        ReminderPreference.objects.select_related("user"), calendar_token=token
+    )
+    pilots = (
+        Pilot.objects.active()
+        .filter(workspace__memberships__user=preference.user)
+        .select_related("candidate")
+        .order_by("review_date", "id")
+    )
+    return _calendar_response(build_calendar(pilots, "Semáforo"), "semaforo.ics")
+
+
+@require_GET
+@workspace_required
+def pilot_ics(request, code: str):
+    pilot = _get_pilot_for(request, code)
+    return _calendar_response(build_calendar([pilot], "Semáforo"), f"review-{pilot.code}.ics")

@@ -6,7 +6,6 @@ from semaforo import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

@@ -31,12 +31,13 @@ PUBLIC = {
     "accounts:invitation",
     # The emailed password-reset link, used while signed out.
     "password_reset_confirm",
-    # Switching the interface language: no object, open to visitors.
-    "set_language",
     # The tracked link on the pilot card: counts a click, no login by design.
     "pilots:track",
     # The partner's page: the owner hands the partner this (revocable) link.
     "pilots:partner",
+    # A user's private calendar feed: calendar apps fetch it without a session
+    # (tests/pilots/test_calendar.py checks it shows only that user's workspaces).
+    "pilots:calendar_feed",
 }
 # Django's admin: staff only (is_staff), guarded by the admin itself, not by workspace.
 PUBLIC_NAMESPACES = {"admin"}

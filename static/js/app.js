@@ -8,3 +8,13 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 }, true);
+
+// Sign-up: send the browser's time zone so review dates follow the business's calendar.
+document.addEventListener("DOMContentLoaded", () => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  document.querySelectorAll('input[type="hidden"][name="time_zone"]').forEach((input) => {
+    if (!input.value && zone) {
+      input.value = zone;
+    }
+  });
+});

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 SWITCH = reverse("accounts:switch")
 CREATE = reverse("accounts:workspace_create")
-RENAME = reverse("accounts:workspace_rename")
+SETTINGS = reverse("accounts:workspace_settings")
 CANDIDATES = reverse("candidates:list")
 
 
@@ -186,54 +186,66 @@ def test_creating_a_workspace_rejects_other_http_methods(owner_client):
     assert owner_client.delete(CREATE).status_code == 405
 
 
-# Renaming the workspace
+# Workspace settings: name and time zone
 
 
-def test_an_owner_renames_the_current_workspace(owner_client, workspace):
-    response = owner_client.post(RENAME, {"name": "Tienda Luna Llena"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("accounts:members")
-    body = response.content.decode()
-    assert "Workspace renamed." in body
-    assert "Team of Tienda Luna Llena" in body
+def test_an_owner_renames_the_workspace_and_sets_its_time_zone(owner_client, workspace):
+    response = owner_client.post(
+        SETTINGS, {"name": "Tienda Luna Llena", "time_zone": "America/Mexico_City"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == SETTINGS
+    assert "Workspace settings saved." in response.content.decode()
     workspace.refresh_from_db()
-    assert workspace.name == "Tienda Luna Llena"
+    assert (workspace.name, workspace.time_zone) == ("Tienda Luna Llena", "America/Mexico_City")
+    assert (
+        "Team of Tienda Luna Llena"
+        in owner_client.get(reverse("accounts:members")).content.decode()
+    )
 
 
-def test_renaming_changes_only_the_current_workspace(owner_client, workspace, second_workspace):
+def test_settings_change_only_the_current_workspace(owner_client, workspace, second_workspace):
     owner_client.post(SWITCH, {"workspace": second_workspace.code})
-    owner_client.post(RENAME, {"name": "Café Sol y Luna"})
+    owner_client.post(SETTINGS, {"name": "Café Sol y Luna", "time_zone": "UTC"})
     workspace.refresh_from_db()
     second_workspace.refresh_from_db()
     assert (workspace.name, second_workspace.name) == ("Tienda Luna", "Café Sol y Luna")
 
 
-def test_an_outsider_renames_only_their_own_workspace(outsider_client, outsider, workspace):
-    outsider_client.post(RENAME, {"name": "Renamed"})
+def test_an_outsider_changes_only_their_own_workspace(outsider_client, outsider, workspace):
+    outsider_client.post(SETTINGS, {"name": "Renamed", "time_zone": "UTC"})
     workspace.refresh_from_db()
     assert workspace.name == "Tienda Luna"
     assert outsider.workspaces().get().name == "Renamed"
 
 
-@pytest.mark.parametrize("name", ["", "x" * 121])
-def test_an_empty_or_too_long_name_is_refused_with_a_message(owner_client, workspace, name):
-    response = owner_client.post(RENAME, {"name": name}, follow=True)
-    assert "The name cannot be empty or longer than 120 characters." in response.content.decode()
+@pytest.mark.parametrize(
+    ("name", "time_zone", "field"),
+    [("", "UTC", "name"), ("x" * 121, "UTC", "name"), ("Ok", "Mars/Olympus_Mons", "time_zone")],
+)
+def test_bad_settings_are_refused_next_to_the_field(
+    owner_client, workspace, name, time_zone, field
+):
+    response = owner_client.post(SETTINGS, {"name": name, "time_zone": time_zone})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert f'id="id_{field}"' in response.content.decode()
     workspace.refresh_from_db()
     assert workspace.name == "Tienda Luna"
 
 
-def test_a_member_who_is_not_owner_cannot_rename(member_client, workspace):
-    assert member_client.post(RENAME, {"name": "Hijacked"}).status_code == 403
+def test_a_member_who_is_not_owner_cannot_change_settings(member_client, workspace):
+    assert member_client.post(SETTINGS, {"name": "Hijacked", "time_zone": "UTC"}).status_code == 403
+    assert member_client.get(SETTINGS).status_code == 403
     workspace.refresh_from_db()
     assert workspace.name == "Tienda Luna"
 
 
-def test_renaming_needs_login(client, workspace):
-    response = client.post(RENAME, {"name": "Hijacked"})
-    assertRedirects(response, _login_url(RENAME), fetch_redirect_response=False)
+def test_settings_need_login(client, workspace):
+    response = client.post(SETTINGS, {"name": "Hijacked", "time_zone": "UTC"})
+    assertRedirects(response, _login_url(SETTINGS), fetch_redirect_response=False)
     workspace.refresh_from_db()
     assert workspace.name == "Tienda Luna"
 
 
-def test_renaming_is_post_only(owner_client):
-    assert owner_client.get(RENAME).status_code == 405
+def test_settings_accept_only_get_and_post(owner_client):
+    assert owner_client.put(SETTINGS).status_code == 405

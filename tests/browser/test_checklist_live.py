@@ -36,15 +36,19 @@ def sign_up(page: Page, base_url: str, email: str) -> None:
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_business_name").fill("Panadería Sol")
+    signup_url = page.url
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(base_url + reverse("candidates:list"))
+    page.wait_for_url(lambda url: url != signup_url)  # signed in: off to the user's start page
 
 
 def add_candidate(page: Page, base_url: str, name: str) -> Candidate:
+    page.goto(base_url + reverse("candidates:list"))
     page.locator(f"main a[href='{reverse('candidates:create')}']").first.click()
     expect(page).to_have_url(base_url + reverse("candidates:create"))
     page.locator("#id_name").fill(name)
+    create_url = page.url
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: url != create_url)  # saved: the server has created it
     candidate = Candidate.objects.get(name=name)
     expect(page).to_have_url(base_url + reverse("candidates:detail", args=[candidate.code]))
     expect(page.locator("h1")).to_have_text(name)

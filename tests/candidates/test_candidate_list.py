@@ -15,8 +15,9 @@ from tests.conftest import make_candidate
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("candidates:list")
-# Measured: session, user, membership, count, workspaces for the switcher, the page.
-LIST_QUERIES = 6
+# Measured: session, user, membership, count, the page, the navigation badge (reviews due),
+# and the workspaces for the switcher.
+LIST_QUERIES = 7
 
 
 def _names(response) -> list[str]:

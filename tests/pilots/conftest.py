@@ -8,6 +8,7 @@ clock forward, so the signed-in sessions never expire mid-test.
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,7 +17,9 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from candidates.models import Candidate
+from candidates.criteria import CRITERION_FIELDS
+from candidates.models import Candidate, Evaluation, Status
+from candidates.scoring import PRESETS, Rule, colour_for
 from pilots import services
 from pilots.models import (
     CoordinationEntry,
@@ -68,6 +71,55 @@ def make_pilot(
     return services.start_pilot(pilot, candidate, user)
 
 
+def bulk_pilots(workspace, count: int, *, prefix: str = "Socio") -> list[Pilot]:
+    """Many active pilots at once (bulk_create), for query-count tests.
+
+    A third are overdue, a third due today, a third running; each has a result and some
+    coordination time, and every candidate has a scored current evaluation.
+    """
+    candidates = Candidate.objects.bulk_create(
+        Candidate(workspace=workspace, name=f"{prefix} {i:04d}", status=Status.IN_PILOT)
+        for i in range(count)
+    )
+    thresholds = PRESETS[Rule.QUICK_SCORE]
+    evaluations = []
+    for i, candidate in enumerate(candidates):
+        score = 3 + i % 6
+        evaluations.append(
+            Evaluation(
+                candidate=candidate,
+                **dict.fromkeys(CRITERION_FIELDS[:score], True),
+                score=score,
+                colour=colour_for(score, thresholds),
+            )
+        )
+    Evaluation.objects.bulk_create(evaluations)
+    review_dates = [TODAY - timedelta(days=5), TODAY, TODAY + timedelta(days=7)]
+    pilots = Pilot.objects.bulk_create(
+        Pilot(
+            workspace=workspace,
+            candidate=candidate,
+            offer=f"Offer {i}",
+            script="One line.",
+            measurement=Measurement.DISCOUNT_CODE,
+            start_date=review_dates[i % 3] - timedelta(days=14),
+            length_days=21,
+            review_date=review_dates[i % 3],
+            target=10,
+            margin_per_sale=Decimal("20"),
+        )
+        for i, candidate in enumerate(candidates)
+    )
+    ResultEntry.objects.bulk_create(
+        ResultEntry(pilot=pilot, date=TODAY, referrals=2, sales=1) for pilot in pilots
+    )
+    CoordinationEntry.objects.bulk_create(
+        CoordinationEntry(pilot=pilot, date=TODAY, minutes=15 + i % 60, kind="meeting")
+        for i, pilot in enumerate(pilots)
+    )
+    return pilots
+
+
 def pilot_data(**overrides) -> dict:
     """What the start-a-pilot form posts when filled in sensibly."""
     data = {
@@ -106,7 +158,8 @@ def with_totals(pilot: Pilot) -> Pilot:
 
 
 def body(response) -> str:
-    return response.content.decode()
+    """The page as the user reads it (entities such as &#x27; turned back into text)."""
+    return html.unescape(response.content.decode())
 
 
 def assert_login_required(url: str, method: str = "get") -> None:

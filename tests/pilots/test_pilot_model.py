@@ -19,8 +19,10 @@ AMBIGUOUS = set("0O1IL")
 
 
 def test_the_tracking_code_is_short_and_has_no_ambiguous_characters(yellow, owner):
-    codes = {make_pilot(make_candidate(yellow.workspace, f"P{i}", ticks=4)).tracking_code
-             for i in range(20)}
+    codes = {
+        make_pilot(make_candidate(yellow.workspace, f"P{i}", ticks=4)).tracking_code
+        for i in range(20)
+    }
     assert len(codes) == 20
     for code in codes:
         assert len(code) == 6
@@ -124,9 +126,7 @@ def test_a_pilot_with_nothing_logged_has_zero_totals(pilot):
     ("target", "referrals", "percent"),
     [(None, 5, None), (10, 0, 0), (10, 4, 40), (10, 10, 100), (10, 25, 100)],
 )
-def test_progress_is_referrals_against_the_target_capped_at_100(
-    yellow, target, referrals, percent
-):
+def test_progress_is_referrals_against_the_target_capped_at_100(yellow, target, referrals, percent):
     pilot = make_pilot(yellow, target=target)
     if referrals:
         log_result(pilot, referrals=referrals)

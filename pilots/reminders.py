@@ -1,0 +1,214 @@
+"""Review reminders: who gets which email when, claimed in the database before sending.
+
+Delivery guarantee: each (pilot, kind, recipient, review date) is claimed by inserting a
+unique row (or by a compare-and-set on a failed or stale claim) *before* the email is sent,
+so two runners never send the same reminder. A send that fails marks the row failed and is
+retried on the next run. If the process dies after the mail server accepted the message but
+before the row is marked sent, the claim goes stale and is retried after CLAIM_TIMEOUT: in
+that one case the reminder may arrive twice (at-least-once); otherwise exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership
+from pilots.models import (
+    OVERDUE_AFTER_DAYS,
+    JobHeartbeat,
+    Pilot,
+    PilotSettings,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderState,
+)
+from semaforo.lib.email import build_email
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "send_review_reminders"
+CLAIM_TIMEOUT = timedelta(minutes=15)
+# Nobody is nudged about a review forgotten more than this long ago.
+OVERDUE_WINDOW_DAYS = 14
+MAX_DAYS_AHEAD = 2
+
+
+@dataclass
+class Planned:
+    pilot: Pilot
+    kind: str
+    membership: Membership
+    preference: ReminderPreference | None
+
+    @property
+    def user(self):
+        return self.membership.user
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"reminders: {self.sent} sent, {self.failed} failed, {self.skipped} already taken"
+
+
+def _utc_today() -> date:
+    return timezone.now().date()
+
+
+def candidate_pilots(today_utc: date | None = None):
+    """Active pilots whose review is near enough to need a reminder somewhere on Earth.
+
+    Uses the partial index pilot_due_reminder_idx; costs with what is due, not with history.
+    """
+    today_utc = today_utc or _utc_today()
+    # Any workspace's "today" is within a day of UTC's.
+    latest = today_utc + timedelta(days=MAX_DAYS_AHEAD + 1)
+    earliest = today_utc - timedelta(days=OVERDUE_AFTER_DAYS + OVERDUE_WINDOW_DAYS + 1)
+    return (
+        Pilot.objects.active()
+        .filter(review_date__range=(earliest, latest), candidate__archived_at__isnull=True)
+        .select_related("candidate", "workspace")
+        .with_totals()
+    )
+
+
+def kind_due(pilot: Pilot, today: date, days_ahead: int) -> str | None:
+    """Which reminder this recipient should have by now (workspace-local `today`)."""
+    overdue_on = pilot.review_date + timedelta(days=OVERDUE_AFTER_DAYS)
+    if overdue_on <= today <= overdue_on + timedelta(days=OVERDUE_WINDOW_DAYS):
+        return ReminderKind.OVERDUE
+    if pilot.review_date - timedelta(days=days_ahead) <= today < overdue_on:
+        return ReminderKind.DUE
+    return None
+
+
+def plan(today: date | None = None) -> list[Planned]:
+    """Every reminder that should have gone out by now and has not been sent."""
+    pilots = list(candidate_pilots(today))
+    if not pilots:
+        return []
+    workspace_ids = {p.workspace_id for p in pilots}
+    memberships = Membership.objects.filter(workspace_id__in=workspace_ids).select_related("user")
+    members: dict[int, list[Membership]] = {}
+    for m in memberships:
+        if m.user.is_active:
+            members.setdefault(m.workspace_id, []).append(m)
+    user_ids = {m.user_id for ms in members.values() for m in ms}
+    preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=user_ids)}
+    done = set(
+        Reminder.objects.filter(pilot__in=pilots, state=ReminderState.SENT).values_list(
+            "pilot_id", "kind", "recipient_id", "review_date"
+        )
+    )
+    planned = []
+    for pilot in pilots:
+        local_today = today or pilot.workspace.today()
+        for membership in members.get(pilot.workspace_id, []):
+            preference = preferences.get(membership.user_id)
+            if preference is not None and not preference.enabled:
+                continue
+            days_ahead = preference.days_ahead if preference else 0
+            kind = kind_due(pilot, local_today, days_ahead)
+            if kind is None:
+                continue
+            if (pilot.pk, kind, membership.user_id, pilot.review_date) in done:
+                continue
+            planned.append(Planned(pilot, kind, membership, preference))
+    return planned
+
+
+def claim(item: Planned) -> Reminder | None:
+    """Take this reminder for this runner, or None if another runner has it (or sent it)."""
+    now = timezone.now()
+    key = {
+        "pilot": item.pilot,
+        "kind": item.kind,
+        "recipient": item.user,
+        "review_date": item.pilot.review_date,
+    }
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(**key, state=ReminderState.CLAIMED, claimed_at=now)
+    except IntegrityError:
+        pass
+    # Retry a failed send, or a claim left by a runner that died mid-send.
+    retryable = Q(state=ReminderState.FAILED) | Q(
+        state=ReminderState.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    existing = Reminder.objects.filter(**key).filter(retryable).first()
+    if existing is None:
+        return None
+    taken = Reminder.objects.filter(
+        pk=existing.pk, state=existing.state, claimed_at=existing.claimed_at
+    ).update(state=ReminderState.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+    if taken != 1:
+        return None  # another runner won the compare-and-set
+    existing.refresh_from_db()
+    return existing
+
+
+def build_reminder_email(item: Planned, hourly=None):
+    pilot = item.pilot
+    hourly = (
+        hourly if hourly is not None else PilotSettings.for_workspace(pilot.workspace).hourly_value
+    )
+    language = item.user.language or settings.LANGUAGE_CODE
+    context = {
+        "pilot": pilot,
+        "candidate": pilot.candidate,
+        "kind": item.kind,
+        "review_url": settings.SITE_URL + reverse("pilots:review", args=[pilot.code]),
+        "preferences_url": settings.SITE_URL + reverse("pilots:preferences"),
+        "cost": pilot.coordination_cost(hourly),
+        "margin": pilot.margin_earned(),
+    }
+    return build_email("review-reminder", [item.user.email], context, language=language)
+
+
+def handle_one_reminder(item: Planned, outcome: Outcome) -> bool:
+    """Claim, send and record one reminder. True if an email went out."""
+    reminder = claim(item)
+    if reminder is None:
+        outcome.skipped += 1
+        return False
+    try:
+        build_reminder_email(item).send()
+    except Exception as error:  # any backend failure: record it, retry next run
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=ReminderState.FAILED, last_error=str(error)[:500]
+        )
+        outcome.failed += 1
+        outcome.errors.append(f"{item.user.email}: {error}")
+        log.warning("reminder %s to %s failed: %s", reminder.pk, item.user.email, error)
+        return False
+    Reminder.objects.filter(pk=reminder.pk).update(
+        state=ReminderState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    outcome.sent += 1
+    return True
+
+
+def run_once(today: date | None = None, dry_run: bool = False) -> tuple[Outcome, list[Planned]]:
+    close_old_connections()
+    outcome = Outcome()
+    planned = plan(today)
+    if dry_run:
+        return outcome, planned
+    for item in planned:
+        handle_one_reminder(item, outcome)
+    JobHeartbeat.beat(JOB_NAME, outcome.summary(), ok=outcome.failed == 0)
+    return outcome, planned

@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 HOST ?= 127.0.0.1
+REMINDER_INTERVAL ?= 300
 VENV := .venv
 PY := $(VENV)/bin/python
 # Django 6 needs Python >= 3.12; the machine's default python3 may be older.
@@ -25,8 +26,16 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The web server and the review-reminder worker together: Ctrl-C stops both.
 run: migrate
+	@echo "Semáforo on http://$(HOST):$(PORT) with the review-reminder worker (Ctrl-C stops both)"
+	@$(PY) manage.py send_review_reminders --loop --interval $(REMINDER_INTERVAL) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Only the reminder worker (e.g. beside `make serve` in production).
+worker: migrate
+	$(PY) manage.py send_review_reminders --loop --interval $(REMINDER_INTERVAL)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

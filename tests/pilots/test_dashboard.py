@@ -306,7 +306,6 @@ def test_the_dashboard_makes_as_many_queries_for_500_pilots_as_for_10(
         page = _dashboard(owner_client)
     assert "Page 1 of 50" in page
     assert len(_due_list(page).split('class="list-group-item')) - 1 == 333
-    print(f"dashboard queries at 10 and 500 pilots: {len(at_10)}")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Cast
 
 from accounts.models import Workspace
-from candidates.models import Candidate, Evaluation
+from candidates.models import Candidate, Evaluation, Status
 from candidates.scoring import Colour
 from pilots.models import (
     CoordinationEntry,
@@ -24,6 +24,7 @@ from pilots.models import (
 from pilots.reminders import JOB_NAME
 
 ACTIVE_PAGE_SIZE = 10
+DUE_LIMIT = 20
 BEST_CANDIDATES = 5
 RECENT_ITEMS = 8
 
@@ -96,13 +97,15 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
         .active()
         .with_current()
         .exclude(current_colour=Colour.RED)
+        .exclude(status__in=[Status.ALLIANCE, Status.OPEN_REFERRAL, Status.DISCARDED])
         .exclude(pilots__status="active")
         .order_by("-current_score", "-created_at", "id")[:BEST_CANDIDATES]
     )
     return {
         "today": today,
         "hourly": hourly,
-        "due": due,
+        "due": due[:DUE_LIMIT],
+        "more_due": len(due) > DUE_LIMIT,
         "running": running,
         "colour_counts": _colour_counts(workspace),
         "best": best,

@@ -16,7 +16,9 @@ from pilots.models import (
     Pilot,
     PilotSettings,
     PilotStatus,
+    ResultEntry,
     Review,
+    Source,
     new_tracking_code,
 )
 
@@ -50,6 +52,28 @@ def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
                 continue
             raise
     raise IntegrityError("could not draw a unique tracking code")
+
+
+# The partner page accepts this many entries per pilot in this window (flood control).
+PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
+
+
+@transaction.atomic
+def record_partner_referral(pilot: Pilot, entry: ResultEntry) -> bool:
+    """Save one "I referred someone" from the partner page, unless the pilot is flooded.
+
+    The pilot row is locked so simultaneous posts are counted one after another.
+    """
+    Pilot.objects.select_for_update().filter(pk=pilot.pk).first()
+    recent = pilot.results.filter(
+        source=Source.PARTNER, created_at__gte=timezone.now() - PARTNER_WINDOW
+    ).count()
+    if recent >= PARTNER_LIMIT:
+        return False
+    entry.pilot, entry.source = pilot, Source.PARTNER
+    entry.date, entry.referrals = pilot.workspace.today(), 1
+    entry.save()
+    return True
 
 
 def mark_open_referral(candidate: Candidate) -> None:

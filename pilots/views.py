@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,7 +35,6 @@ from pilots.models import (
     Pilot,
     PilotSettings,
     ReminderPreference,
-    ResultEntry,
     Source,
     http_url,
 )
@@ -45,8 +42,6 @@ from pilots.reminders import JOB_NAME
 from semaforo.lib.codes import random_token
 
 PAGE_SIZE = 20
-# The partner page accepts this many entries per pilot in this window (flood control).
-PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
 
 
 def _get_pilot_for(request, code: str) -> Pilot:
@@ -67,14 +62,19 @@ def dashboard(request):
 @require_GET
 @workspace_required
 def pilot_list(request):
+    today = timezone.localdate()
     pilots = (
         Pilot.objects.for_workspace(request.workspace)
         .with_totals()
         .select_related("candidate")
         .order_by("status", "review_date", "id")
     )
+    only_due = request.GET.get("due") == "1"
+    if only_due:
+        pilots = pilots.due(today)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "pilots/list.html", {"page": page, "today": timezone.localdate()})
+    context = {"page": page, "today": today, "only_due": only_due, "query": "due=1" * only_due}
+    return render(request, "pilots/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,6 +83,10 @@ def pilot_create(request, candidate_code: str):
     candidate = get_object_or_404(
         Candidate.objects.for_workspace(request.workspace).active(), code=candidate_code
     )
+    running = candidate.pilots.active().first()
+    if running is not None:
+        messages.info(request, _("This candidate already has a pilot running: one at a time."))
+        return redirect("pilots:detail", code=running.code)
     evaluation = candidate.current_evaluation()
     is_red = evaluation.colour == Colour.RED
     form = PilotForm(request.POST or None, needs_override=is_red)
@@ -246,21 +250,14 @@ def partner(request, token: str):
     form = PartnerReferralForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        recent = pilot.results.filter(
-            source=Source.PARTNER, created_at__gte=timezone.now() - PARTNER_WINDOW
-        ).count()
-        if recent >= PARTNER_LIMIT:
-            form.add_error(None, _("Too many entries in a few minutes. Please try again later."))
-            status = 429
-        elif form.is_valid():
-            entry: ResultEntry = form.save(commit=False)
-            entry.pilot, entry.source = pilot, Source.PARTNER
-            entry.date, entry.referrals = timezone.localdate(), 1
-            entry.save()
+        if not form.is_valid():
+            status = 400
+        elif services.record_partner_referral(pilot, form.save(commit=False)):
             messages.success(request, _("Thank you! Your referral was recorded."))
             return redirect("pilots:partner", token=token)
         else:
-            status = 400
+            form.add_error(None, _("Too many entries in a few minutes. Please try again later."))
+            status = 429
     response = render(request, "pilots/partner.html", {"pilot": pilot, "form": form}, status=status)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"

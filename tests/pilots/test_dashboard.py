@@ -216,6 +216,13 @@ def test_best_candidates_leave_out_reds_archived_and_those_in_a_pilot(
     assert names == ["Hotel Brisa", "Café Sol", "Yoga Zen"]
 
 
+@pytest.mark.parametrize("status", ["alliance", "open_referral", "discarded"])
+def test_best_candidates_leave_out_those_already_decided(owner_client, workspace, status):
+    make_candidate(workspace, "Decidido", ticks=8, status=status)
+    make_candidate(workspace, "Por decidir", ticks=5)
+    assert _names(_best(_dashboard(owner_client))) == ["Por decidir"]
+
+
 def test_best_candidates_show_at_most_five_by_score(owner_client, workspace):
     for ticks in range(3, 9):
         make_candidate(workspace, f"Score {ticks}", ticks=ticks)
@@ -305,7 +312,11 @@ def test_the_dashboard_makes_as_many_queries_for_500_pilots_as_for_10(
     with django_assert_num_queries(len(at_10)):
         page = _dashboard(owner_client)
     assert "Page 1 of 50" in page
-    assert len(_due_list(page).split('class="list-group-item')) - 1 == 333
+    # The due list shows the first 20 and links to all of them (333 here).
+    assert len(_due_list(page).split('class="list-group-item')) - 1 == 20
+    assert 'href="/pilots/?due=1"' in page
+    all_due = owner_client.get("/pilots/?due=1").content.decode()
+    assert "Page 1 of 17" in all_due
 
 
 @pytest.mark.parametrize(

@@ -298,3 +298,11 @@ def test_another_workspace_cannot_start_a_pilot_or_mark_the_candidate(outsider_c
     yellow.refresh_from_db()
     assert yellow.status != Status.OPEN_REFERRAL
     assert not Pilot.objects.exists()
+
+
+def test_a_candidate_runs_one_pilot_at_a_time(owner_client, pilot):
+    url = reverse("pilots:create", args=[pilot.candidate.code])
+    response = owner_client.post(url, pilot_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("pilots:detail", args=[pilot.code])
+    assert "already has a pilot running" in response.content.decode()
+    assert pilot.candidate.pilots.count() == 1

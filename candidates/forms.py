@@ -45,12 +45,14 @@ class CandidateForm(forms.ModelForm):
         }
         labels = dict(FILTER_QUESTIONS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_status: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in ("name", "contact_name", "business_type"):
             self.fields[field].widget.attrs.setdefault("autocomplete", "off")
-        if self.instance._state.adding:
-            # A new candidate starts as "new"; the checklist moves it on.
+        if with_status is None:
+            # A new candidate starts as "new"; the checklist moves it on. (An import says.)
+            with_status = not self.instance._state.adding
+        if not with_status:
             del self.fields["status"]
 
 
@@ -156,3 +158,14 @@ class CandidateFilterForm(forms.Form):
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         return queryset.order_by(*SORTS[data["sort"] or "new"])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One candidate per row, with a “Name” column; the other columns of the export are "
+            "optional. Spanish or English headers; separated by ; or ,."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -8,13 +8,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.workspaces import owner_required, workspace_required
+from candidates import transfer
 from candidates.criteria import FILTER_QUESTIONS
-from candidates.forms import CandidateFilterForm, CandidateForm, ChecklistForm, ScoringSettingsForm
+from candidates.forms import (
+    CandidateFilterForm,
+    CandidateForm,
+    ChecklistForm,
+    ImportForm,
+    ScoringSettingsForm,
+)
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import MAX_SCORE
+from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
 
@@ -202,3 +211,48 @@ def scoring_settings(request):
         )
         return redirect("candidates:scoring")
     return render(request, "candidates/scoring.html", {"form": form})
+
+
+IMPORT_SESSION_KEY = "candidate_import"
+
+
+@require_GET
+@workspace_required
+def export_csv(request):
+    header, rows = transfer.export_rows(transfer.for_export(request.workspace))
+    filename = f"candidates-{timezone.localdate().isoformat()}.csv"
+    return csv_response(filename, header, rows)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_required
+def import_csv(request):
+    """Upload → preview with each row's errors → confirm: all rows or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read(transfer.MAX_IMPORT_BYTES + 1)
+        result = transfer.preview(data)
+        if result.ok:
+            request.session[IMPORT_SESSION_KEY] = data.decode("utf-8-sig")
+        return render(request, "candidates/import.html", {"form": form, "result": result})
+    return render(request, "candidates/import.html", {"form": form})
+
+
+@require_POST
+@workspace_required
+def import_confirm(request):
+    text = request.session.pop(IMPORT_SESSION_KEY, None)
+    if text is None:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("candidates:import")
+    result = transfer.preview(text.encode())
+    if not result.ok:
+        messages.error(request, _("The file has errors; nothing was imported."))
+        return redirect("candidates:import")
+    count = transfer.import_all(request.workspace, result)
+    messages.success(
+        request,
+        ngettext("%(count)d candidate imported.", "%(count)d candidates imported.", count)
+        % {"count": count},
+    )
+    return redirect("candidates:list")

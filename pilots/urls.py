@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("pilots/", views.pilot_list, name="list"),
     path("pilots/settings/", views.pilot_settings, name="settings"),
+    path("pilots/export.csv", views.export_csv, name="export"),
     path("pilots/start/<str:candidate_code>/", views.pilot_create, name="create"),
     path(
         "pilots/open-referral/<str:candidate_code>/", views.mark_open_referral, name="open_referral"

@@ -8,16 +8,16 @@ from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import LanguageForm
-from accounts.workspaces import owner_required, workspace_required
+from accounts.workspaces import owner_required, switch_to, workspace_required
 from candidates.models import Candidate
 from candidates.scoring import Colour
 from candidates.views import checklist_context
-from pilots import services
+from pilots import services, transfer
 from pilots.calendar import build_calendar
 from pilots.dashboard import dashboard_context
 from pilots.forms import (
@@ -40,6 +40,7 @@ from pilots.models import (
 )
 from pilots.reminders import JOB_NAME
 from semaforo.lib.codes import random_token
+from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
 
@@ -50,6 +51,17 @@ def _get_pilot_for(request, code: str) -> Pilot:
         Pilot.objects.for_workspace(request.workspace).with_totals().select_related("candidate"),
         code=code,
     )
+
+
+def _switch_to_pilots_workspace(request, code: str) -> HttpResponse:
+    """Reminder emails and calendar events link to pilots in any of the user's workspaces:
+    switch to the pilot's one and come back; 404 if the user is not a member there."""
+    membership = get_object_or_404(
+        request.user.memberships.select_related("workspace"), workspace__pilots__code=code
+    )
+    switch_to(request, membership.workspace)
+    messages.info(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
+    return redirect(request.get_full_path())
 
 
 @require_GET
@@ -193,7 +205,10 @@ def partner_link(request, code: str):
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def review(request, code: str):
-    pilot = _get_pilot_for(request, code)
+    try:
+        pilot = _get_pilot_for(request, code)
+    except Http404:
+        return _switch_to_pilots_workspace(request, code)
     if not pilot.is_active():
         messages.info(request, _("This pilot is finished; its reviews are below."))
         return redirect("pilots:detail", code=pilot.code)
@@ -308,7 +323,9 @@ def preferences(request):
 def calendar_feed(request, token: str):
     """A user's private feed: every active pilot's review, in all of *their* workspaces."""
     preference = get_object_or_404(
-        ReminderPreference.objects.select_related("user"), calendar_token=token
+        ReminderPreference.objects.select_related("user"),
+        calendar_token=token,
+        user__is_active=True,
     )
     pilots = (
         Pilot.objects.active()
@@ -316,7 +333,10 @@ def calendar_feed(request, token: str):
         .select_related("candidate")
         .order_by("review_date", "id")
     )
-    return _calendar_response(build_calendar(pilots, "Semáforo"), "semaforo.ics")
+    # Calendar apps fetch without the user's browser: their chosen language, if any, wins.
+    with translation.override(preference.user.language or translation.get_language()):
+        content = build_calendar(pilots, "Semáforo")
+    return _calendar_response(content, "semaforo.ics")
 
 
 @require_GET
@@ -324,3 +344,10 @@ def calendar_feed(request, token: str):
 def pilot_ics(request, code: str):
     pilot = _get_pilot_for(request, code)
     return _calendar_response(build_calendar([pilot], "Semáforo"), f"review-{pilot.code}.ics")
+
+
+@require_GET
+@workspace_required
+def export_csv(request):
+    header, rows = transfer.export_rows(request.workspace)
+    return csv_response(f"pilots-{timezone.localdate().isoformat()}.csv", header, rows)

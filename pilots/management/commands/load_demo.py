@@ -1,0 +1,150 @@
+"""A demo workspace built on the article's example: a sensitive business (wellness, personal
+care) that needs trust more than advertising, and a spa that brings it. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Membership, Role, User, Workspace
+from candidates.criteria import CRITERION_FIELDS
+from candidates.models import Candidate, Evaluation, Kind, Status
+from pilots import services
+from pilots.models import CoordinationEntry, CoordinationKind, Measurement, Pilot, PilotSettings
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "semaforo-demo"  # noqa: S105 - printed on purpose: it is a demo account
+DEMO_WORKSPACE = "Bienestar Íntimo (demo)"
+
+# name, business type, kind, assets, ticks, smoke-filter answers (the five questions)
+CANDIDATES = [
+    (
+        "Spa Serena",
+        "Spa",
+        Kind.ALLIANCE,
+        ["audience", "trust", "context", "infrastructure"],
+        7,
+        (
+            "Mujeres de 30 a 55 que se cuidan y vuelven cada mes",
+            "Agenda propia y trato cara a cara en cada sesión",
+            "Confianza: si lo recomienda Serena, debe ser serio",
+            "La terapeuta recomienda; la clienta compra con el código del spa",
+            "Código SERENA en cada venta",
+        ),
+    ),
+    ("Estudio de Yoga Prana", "Yoga", Kind.REFERRAL, ["audience", "community"], 4, None),
+    ("Farmacia del Centro", "Farmacia", Kind.CHANNEL, ["infrastructure", "trust"], 5, None),
+    ("Consultorio Dra. Ríos", "Ginecología", Kind.REFERRAL, ["trust", "know_how"], 6, None),
+    ("Gimnasio Titán", "Gimnasio", Kind.REFERRAL, ["audience"], 2, None),
+    ("Influencer @vidasana", "Redes sociales", Kind.REFERRAL, ["community"], 1, None),
+    ("Peluquería Bella", "Peluquería", Kind.REFERRAL, ["context"], 3, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (once) a demo user and workspace with the article's spa example."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        user, created_user = User.objects.get_or_create(email=DEMO_EMAIL)
+        if created_user:
+            user.set_password(DEMO_PASSWORD)
+            user.language = "es"
+            user.save()
+        workspace = Workspace.objects.filter(memberships__user=user, name=DEMO_WORKSPACE).first()
+        if workspace is None:
+            workspace = Workspace.objects.create(
+                name=DEMO_WORKSPACE, time_zone="America/Argentina/Buenos_Aires"
+            )
+            Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
+            self._fill(workspace, user)
+            self.stdout.write(self.style.SUCCESS("Demo workspace created."))
+        else:
+            self.stdout.write("Demo workspace already there: nothing to add.")
+        self.stdout.write(
+            f"Log in at {settings.SITE_URL}/accounts/login/ with {DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )
+
+    def _fill(self, workspace: Workspace, user: User) -> None:
+        settings_ = PilotSettings.for_workspace(workspace)
+        settings_.hourly_value = Decimal("20")
+        settings_.save()
+        candidates = {}
+        for name, business, kind, assets, ticks, answers in CANDIDATES:
+            candidate = Candidate.objects.create(
+                workspace=workspace,
+                name=name,
+                business_type=business,
+                kind=kind,
+                assets=assets,
+                status=Status.EVALUATED,
+            )
+            if answers:
+                (
+                    candidate.filter_customer,
+                    candidate.filter_channel,
+                    candidate.filter_asset,
+                    candidate.filter_execution,
+                    candidate.filter_measure,
+                ) = answers
+                candidate.save()
+            evaluation = Evaluation.start(candidate)
+            for field in CRITERION_FIELDS[:ticks]:
+                setattr(evaluation, field, True)
+            evaluation.rescore()
+            evaluation.save()
+            candidates[name] = candidate
+
+        today = workspace.today()
+        # A pilot whose day-14 review is today.
+        due = self._pilot(
+            candidates["Estudio de Yoga Prana"],
+            user,
+            today - timedelta(days=14),
+            21,
+            offer="Primera consulta con 15% de descuento para alumnas de Prana",
+            script="Conozco una marca de bienestar íntimo seria y discreta.\n"
+            "Con el código PRANA tienes 15% en tu primera compra.\n"
+            "Si quieres, te paso su contacto.",
+        )
+        due.results.create(
+            date=today - timedelta(days=3), referrals=3, sales=1, revenue=Decimal("45")
+        )
+        # One whose review is four days overdue, and whose coordination eats the margin.
+        overdue = self._pilot(
+            candidates["Farmacia del Centro"],
+            user,
+            today - timedelta(days=18),
+            21,
+            offer="Exhibidor con muestras y cupón en el mostrador",
+            script="Tenemos muestras de una línea de cuidado íntimo.\nEl cupón da 10% en la web.",
+            review_after=14,
+        )
+        overdue.results.create(
+            date=today - timedelta(days=6), referrals=1, sales=1, revenue=Decimal("30")
+        )
+        for days, minutes, kind in [
+            (16, 90, CoordinationKind.MEETING),
+            (10, 45, CoordinationKind.MESSAGES),
+            (5, 60, CoordinationKind.ADJUSTMENTS),
+        ]:
+            CoordinationEntry.objects.create(
+                pilot=overdue, date=today - timedelta(days=days), minutes=minutes, kind=kind
+            )
+
+    def _pilot(self, candidate, user, start, length, *, offer, script, review_after=14) -> Pilot:
+        pilot = Pilot(
+            offer=offer,
+            script=script,
+            measurement=Measurement.DISCOUNT_CODE,
+            start_date=start,
+            length_days=length,
+            review_date=start + timedelta(days=review_after),
+            target=5,
+            margin_per_sale=Decimal("12"),
+        )
+        return services.start_pilot(pilot, candidate, user)

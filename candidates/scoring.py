@@ -53,6 +53,15 @@ def colour_for(score: int, thresholds: Thresholds) -> Colour:
     return Colour.RED
 
 
+def bands(thresholds: Thresholds) -> list[tuple[Colour, int, int]]:
+    """(colour, lowest score, highest score) for green, yellow and red."""
+    return [
+        (Colour.GREEN, thresholds.green_min, MAX_SCORE),
+        (Colour.YELLOW, thresholds.yellow_min, thresholds.green_min - 1),
+        (Colour.RED, 0, thresholds.yellow_min - 1),
+    ]
+
+
 @dataclass(frozen=True)
 class Advice:
     icon: str

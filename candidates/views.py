@@ -10,10 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from accounts.workspaces import owner_required, workspace_required
+from accounts.workspaces import get_membership, owner_required, workspace_required
 from candidates import transfer
-from candidates.criteria import FILTER_QUESTIONS
+from candidates.criteria import CRITERIA, FILTER_QUESTIONS
 from candidates.forms import (
     CandidateFilterForm,
     CandidateForm,
@@ -22,7 +23,7 @@ from candidates.forms import (
     ScoringSettingsForm,
 )
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
-from candidates.scoring import MAX_SCORE
+from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
@@ -48,6 +49,7 @@ def _get_candidate_for(request, code: str) -> Candidate:
 
 
 @require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
 @workspace_required
 def candidate_list(request):
     form = CandidateFilterForm(request.GET or None)
@@ -56,7 +58,9 @@ def candidate_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "candidates/list.html#results" if request.htmx else "candidates/list.html"
+    # htmx swaps only the results; a history restore (back button) needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "candidates/list.html#results" if partial else "candidates/list.html"
     return render(request, template, context)
 
 
@@ -256,3 +260,31 @@ def import_confirm(request):
         % {"count": count},
     )
     return redirect("candidates:list")
+
+
+@require_GET
+@workspace_required
+def print_evaluation(request, code: str):
+    """The candidate's current evaluation on one printable page."""
+    candidate = _get_candidate_for(request, code)
+    context = {
+        "candidate": candidate,
+        "evaluation": candidate.current_evaluation(),
+        "filter_answers": [(q, getattr(candidate, f)) for f, q in FILTER_QUESTIONS],
+        "max_score": MAX_SCORE,
+    }
+    return render(request, "candidates/print_evaluation.html", context)
+
+
+@require_GET
+def print_blank(request):
+    """The method's one-page template, to fill in by hand (open to everyone)."""
+    membership = get_membership(request)
+    scoring = ScoringSettings.for_workspace(membership.workspace) if membership else None
+    thresholds = scoring.thresholds() if scoring else PRESETS[Rule.QUICK_SCORE]
+    context = {
+        "criteria": CRITERIA,
+        "questions": [q for _f, q in FILTER_QUESTIONS],
+        "bands": bands(thresholds),
+    }
+    return render(request, "candidates/print_blank.html", context)

@@ -197,6 +197,9 @@ class CoordinationForm(forms.ModelForm):
         widgets = {"date": DateInput()}
 
     def __init__(self, *args, **kwargs):
+        # Shown next to the result form, which also has "date" and "note": distinct ids, so
+        # each label points at its own input (field names, and so the POST, are unchanged).
+        kwargs.setdefault("auto_id", "id_coordination_%s")
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
 

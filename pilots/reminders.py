@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -203,7 +203,6 @@ def handle_one_reminder(item: Planned, outcome: Outcome) -> bool:
 
 
 def run_once(today: date | None = None, dry_run: bool = False) -> tuple[Outcome, list[Planned]]:
-    close_old_connections()
     outcome = Outcome()
     planned = plan(today)
     if dry_run:

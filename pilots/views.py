@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -125,12 +127,27 @@ def mark_open_referral(request, candidate_code: str):
     return redirect("candidates:detail", code=candidate.code)
 
 
+def share_text(pilot: Pilot, tracked_url: str) -> str:
+    """The offer and the 3-line script as plain text to paste in WhatsApp or an email."""
+    lines = [pilot.offer, "", *pilot.script_lines(), ""]
+    if pilot.landing_url:
+        lines.append(_("Link: %(url)s") % {"url": tracked_url})
+    lines.append(_("Code: %(code)s") % {"code": pilot.tracking_code})
+    return "\n".join(lines)
+
+
 def _pilot_context(request, pilot: Pilot, **forms) -> dict:
     hourly = PilotSettings.for_workspace(request.workspace).hourly_value
     today = timezone.localdate()
+    tracked_url = request.build_absolute_uri(reverse("pilots:track", args=[pilot.tracking_code]))
+    share = share_text(pilot, tracked_url)
     return {
         "pilot": pilot,
         "today": today,
+        "share": share,
+        "share_whatsapp": "https://wa.me/?" + urlencode({"text": share}),
+        "share_email": "mailto:?"
+        + urlencode({"subject": pilot.offer, "body": share}, quote_via=quote),
         "state": pilot.review_state(today),
         "hourly": hourly,
         "cost": pilot.coordination_cost(hourly),
@@ -142,9 +159,7 @@ def _pilot_context(request, pilot: Pilot, **forms) -> dict:
         "reviews": pilot.reviews.all(),
         "result_form": forms.get("result_form") or ResultForm(),
         "coordination_form": forms.get("coordination_form") or CoordinationForm(),
-        "tracked_url": request.build_absolute_uri(
-            reverse("pilots:track", args=[pilot.tracking_code])
-        ),
+        "tracked_url": tracked_url,
         "partner_url": pilot.partner_token
         and request.build_absolute_uri(reverse("pilots:partner", args=[pilot.partner_token])),
     }

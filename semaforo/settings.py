@@ -151,6 +151,9 @@ if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": env_bool("EMAIL_USE_SSL", False),
         "timeout": env_int("EMAIL_TIMEOUT", 30),
     }
+elif _EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    # One file per connection in this directory (the concurrency test reads them back).
+    _EMAIL_OPTIONS = {"file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Semáforo <noreply@localhost>")
 

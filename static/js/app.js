@@ -18,3 +18,26 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Print buttons (no inline handlers under the CSP).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
+// Copy buttons: data-copy="#selector" copies that field's text.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = document.querySelector(button.dataset.copy);
+  if (field && navigator.clipboard) {
+    navigator.clipboard.writeText(field.value || field.textContent).then(() => {
+      button.dataset.copied = "true";
+    });
+  } else if (field) {
+    field.select();
+  }
+});

@@ -11,6 +11,7 @@ import threading
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from pilots import reminders
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stop.set())
         self.stdout.write(f"reminder worker: every {interval}s (Ctrl-C or SIGTERM to stop)")
         while not stop.is_set():
+            # Between rounds only: inside a caller's transaction it would drop the connection.
+            close_old_connections()
             try:
                 self.handle_one_round(today, dry_run)
             except Exception as error:  # keep the worker alive; the heartbeat shows trouble

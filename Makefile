@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install migrate lint format messages clean worker
+.PHONY: run serve test install migrate lint format messages clean worker loadtest screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Semáforo needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
@@ -33,12 +33,22 @@ run: migrate
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production-style web server: gunicorn with gunicorn.conf.py (PORT, HOST, WEB_CONCURRENCY).
+# Collects the static files first (whitenoise serves them; STATIC_ROOT is not in git).
+serve: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) HOST=$(HOST) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 # Only the reminder worker (e.g. beside `make serve` in production).
 worker: migrate
 	$(PY) manage.py send_review_reminders --loop --interval $(REMINDER_INTERVAL)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# 50 simulated users for 60 s against 4 gunicorn workers on PostgreSQL (loopback only).
+loadtest: install
+	$(PY) benchmarks/loadtest.py
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -50,8 +60,12 @@ format: install
 
 messages: install
 	cd $(CURDIR) && $(PY) manage.py makemessages -l es -l en --no-obsolete --no-location \
-		--ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The README's screenshots, from the demo data, in real Chromium (needs /usr/bin/chromium).
+screenshots: install
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -37,7 +37,6 @@ from pilots.models import (
     Pilot,
     PilotSettings,
     ReminderPreference,
-    Source,
     http_url,
 )
 from pilots.reminders import JOB_NAME
@@ -172,34 +171,33 @@ def pilot_detail(request, code: str):
     return render(request, "pilots/detail.html", _pilot_context(request, pilot))
 
 
+def _log_entry(request, code: str, form_class, context_key: str, done_message: str):
+    """Add a line to one of the pilot's logs; on bad input, the page again with the errors."""
+    pilot = _get_pilot_for(request, code)
+    form = form_class(request.POST)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.pilot, entry.created_by = pilot, request.user
+        entry.save()
+        messages.success(request, done_message)
+        return redirect("pilots:detail", code=pilot.code)
+    context = _pilot_context(request, pilot, **{context_key: form})
+    return render(request, "pilots/detail.html", context, status=400)
+
+
 @require_POST
 @workspace_required
 def result_add(request, code: str):
-    pilot = _get_pilot_for(request, code)
-    form = ResultForm(request.POST)
-    if form.is_valid():
-        entry = form.save(commit=False)
-        entry.pilot, entry.created_by, entry.source = pilot, request.user, Source.OWNER
-        entry.save()
-        messages.success(request, _("Result logged."))
-        return redirect("pilots:detail", code=pilot.code)
-    context = _pilot_context(request, pilot, result_form=form)
-    return render(request, "pilots/detail.html", context, status=400)
+    # Source defaults to the owner; the partner page records its own entries.
+    return _log_entry(request, code, ResultForm, "result_form", _("Result logged."))
 
 
 @require_POST
 @workspace_required
 def coordination_add(request, code: str):
-    pilot = _get_pilot_for(request, code)
-    form = CoordinationForm(request.POST)
-    if form.is_valid():
-        entry = form.save(commit=False)
-        entry.pilot, entry.created_by = pilot, request.user
-        entry.save()
-        messages.success(request, _("Coordination time logged."))
-        return redirect("pilots:detail", code=pilot.code)
-    context = _pilot_context(request, pilot, coordination_form=form)
-    return render(request, "pilots/detail.html", context, status=400)
+    return _log_entry(
+        request, code, CoordinationForm, "coordination_form", _("Coordination time logged.")
+    )
 
 
 @require_POST

@@ -25,6 +25,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 # The web server and the review-reminder worker together: Ctrl-C stops both.
 run: migrate
@@ -34,9 +35,12 @@ run: migrate
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style web server: gunicorn with gunicorn.conf.py (PORT, HOST, WEB_CONCURRENCY).
-# Collects the static files first (whitenoise serves them; STATIC_ROOT is not in git).
+# Collects the static files first (whitenoise serves them; STATIC_ROOT is not in git), but
+# only when one changed: compressing them takes minutes once brotli is installed.
+STATIC_MANIFEST = $(or $(STATIC_ROOT),staticfiles)/staticfiles.json
 serve: migrate
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@if [ ! -f "$(STATIC_MANIFEST)" ] || [ -n "$$(find static pyproject.toml $(VENV)/.installed -newer "$(STATIC_MANIFEST)" -print -quit)" ]; then \
+		echo "Collecting static files…"; $(PY) manage.py collectstatic --noinput --verbosity 0; fi
 	PORT=$(PORT) HOST=$(HOST) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # Only the reminder worker (e.g. beside `make serve` in production).
@@ -49,6 +53,16 @@ test: install
 # 50 simulated users for 60 s against 4 gunicorn workers on PostgreSQL (loopback only).
 loadtest: install
 	$(PY) benchmarks/loadtest.py
+
+# Benchmarks (not a test): a throwaway database (SQLite, or PostgreSQL with BENCH_DATABASE_URL),
+# gunicorn on loopback driven by wrk; prints a table and writes benchmarks/results.json.
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing wrk…"; apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+		else echo "make bench needs wrk: sudo apt-get install wrk (or brew install wrk)" >&2; exit 1; fi; }
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -45,3 +45,23 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+class LastOwnerError(Exception):
+    """Removing this membership would leave the workspace without an owner."""
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    """Take someone out of a workspace. Their candidates, evaluations and pilots stay.
+
+    The workspace row is locked so two owners removing each other at the same moment
+    cannot leave it with none.
+    """
+    workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
+    if (
+        membership.is_owner
+        and not workspace.memberships.filter(role=Role.OWNER).exclude(pk=membership.pk).exists()
+    ):
+        raise LastOwnerError
+    membership.delete()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("workspace/switch/", views.switch_workspace, name="switch"),
     path("workspace/new/", views.workspace_create, name="workspace_create"),
     path("workspace/members/", views.members, name="members"),
+    path("workspace/members/remove/", views.member_remove, name="member_remove"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path("language/", views.set_language, name="set_language"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +23,18 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, User
 from accounts.workspaces import owner_required, switch_to, workspace_required
+from semaforo.lib import throttle
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+HOUR = 60 * 60
+# Sign-ups from one address per hour: a school or an office shares one, so not too tight.
+SIGNUP_LIMIT = 10
+# Password-reset requests per hour: from one address, and for one email (an inbox flood).
+RESET_LIMIT_PER_IP, RESET_LIMIT_PER_EMAIL = 10, 3
+
+
+def _add_too_many_error(form) -> None:
+    form.add_error(None, _("Too many attempts in a short time. Please try again in an hour."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,6 +42,11 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and not throttle.allow(
+        "signup", throttle.client_ip(request), limit=SIGNUP_LIMIT, window=HOUR
+    ):
+        _add_too_many_error(form)
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.sign_up(
@@ -125,6 +142,33 @@ def set_language(request):
 
 @require_POST
 @owner_required
+def member_remove(request):
+    """Take someone out of the workspace; what they recorded stays with the workspace."""
+    membership = get_object_or_404(
+        request.workspace.memberships.select_related("user"),
+        user__email__iexact=request.POST.get("email", ""),
+    )
+    try:
+        services.remove_member(membership)
+    except services.LastOwnerError:
+        messages.error(
+            request,
+            _("%(email)s is the only owner, and a workspace needs one.")
+            % {"email": membership.user.email},
+        )
+        return redirect("accounts:members")
+    email = membership.user.email
+    if membership.user == request.user:
+        messages.success(request, _("You left “%(name)s”.") % {"name": request.workspace.name})
+        return redirect("home")
+    messages.success(
+        request, _("%(email)s no longer has access to this workspace.") % {"email": email}
+    )
+    return redirect("accounts:members")
+
+
+@require_POST
+@owner_required
 def invitation_revoke(request, token: str):
     invitation = get_object_or_404(request.workspace.invitations.pending(), token=token)
     invitation.revoked_at = timezone.now()
@@ -154,13 +198,50 @@ def invitation_accept(request, token: str):
         return render(request, "accounts/invitation.html", context)
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(
-            email=invitation.email, password=form.cleaned_data["password1"]
-        )
-        services.accept_invitation(invitation, user)
+        # One transaction: never an account left behind without the workspace it was for.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email, password=form.cleaned_data["password1"]
+            )
+            services.accept_invitation(invitation, user)
         login(request, user, backend=AUTH_BACKEND)
         switch_to(request, invitation.workspace)
         messages.success(request, _("Welcome to “%(name)s”.") % {"name": invitation.workspace.name})
         return redirect("home")
     context["form"] = form
     return render(request, "accounts/invitation.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled per address and per email (the same answer whether the email
+    has an account or not, so the limit tells nothing about who has one)."""
+
+    email_template_name = "emails/password-reset-body.txt"
+    html_email_template_name = "emails/password-reset-body.html"
+    subject_template_name = "emails/password-reset-subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        ip = throttle.client_ip(request)
+        if not throttle.allow("reset-ip", ip, limit=RESET_LIMIT_PER_IP, window=HOUR):
+            return self._too_many(self.get_form())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        if not throttle.allow("reset-email", email, limit=RESET_LIMIT_PER_EMAIL, window=HOUR):
+            return self._too_many(form)
+        return super().form_valid(form)
+
+    def _too_many(self, form):
+        _add_too_many_error(form)
+        return self.render_to_response(self.get_context_data(form=form), status=429)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, but an expired, used or tampered link answers 404 (the page still says
+    what happened and how to get a new link)."""
+
+    def render_to_response(self, context, **kwargs):
+        if not self.validlink:
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates.criteria import CRITERIA, FILTER_QUESTIONS
@@ -56,25 +57,58 @@ class CandidateForm(forms.ModelForm):
             del self.fields["status"]
 
 
-class ChecklistForm(forms.ModelForm):
-    """The 8 ticks and their optional notes; the view rescores and saves."""
+# What the checklist edits: each criterion's tick and note, in the method's order.
+CHECKLIST_FIELDS = tuple(f for c in CRITERIA for f in (c.field, c.note_field))
+NOTE_MAX_LENGTH = Evaluation._meta.get_field(CRITERIA[0].note_field).max_length
 
-    class Meta:
-        model = Evaluation
-        fields = [f for c in CRITERIA for f in (c.field, c.note_field)]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for criterion in CRITERIA:
-            self.fields[criterion.field].label = criterion.label
-            self.fields[criterion.field].help_text = criterion.help
-            note = self.fields[criterion.note_field]
-            note.label = _("Note on “%(criterion)s”") % {"criterion": criterion.label}
-            note.required = False
+def _note_label(criterion) -> str:
+    return _("Note on “%(criterion)s”") % {"criterion": criterion.label}
+
+
+class _ChecklistFormBase(forms.Form):
+    """The 8 ticks and their optional notes; the view rescores and saves.
+
+    A plain Form, not a ModelForm: it is built at every tick, and the model validation a
+    ModelForm adds has nothing to check here (the model's constraints are on the score and
+    colour, which the view sets by rescoring). `make bench` measured a third less work.
+    """
+
+    def __init__(self, data=None, *, instance: Evaluation):
+        super().__init__(
+            data, initial={field: getattr(instance, field) for field in CHECKLIST_FIELDS}
+        )
+        self.instance = instance
+
+    def apply(self) -> Evaluation:
+        """The evaluation with the valid ticks and notes set on it (not saved yet)."""
+        for field in CHECKLIST_FIELDS:
+            setattr(self.instance, field, self.cleaned_data[field])
+        return self.instance
 
     def rows(self):
         """(criterion, tick field, note field) for the template."""
         return [(c, self[c.field], self[c.note_field]) for c in CRITERIA]
+
+
+# One tick and one note field per criterion (CRITERIA is the single list of them).
+ChecklistForm = type(
+    "ChecklistForm",
+    (_ChecklistFormBase,),
+    {
+        "__module__": __name__,
+        **{
+            c.field: forms.BooleanField(label=c.label, help_text=c.help, required=False)
+            for c in CRITERIA
+        },
+        **{
+            c.note_field: forms.CharField(
+                label=lazy(_note_label, str)(c), required=False, max_length=NOTE_MAX_LENGTH
+            )
+            for c in CRITERIA
+        },
+    },
+)
 
 
 class ScoringSettingsForm(forms.ModelForm):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from accounts.workspaces import get_membership, owner_required, workspace_requir
 from candidates import transfer
 from candidates.criteria import CRITERIA, FILTER_QUESTIONS
 from candidates.forms import (
+    CHECKLIST_FIELDS,
     CandidateFilterForm,
     CandidateForm,
     ChecklistForm,
@@ -27,12 +29,15 @@ from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
+# What a tick changes: the ticks and notes, the score and colour they give, the time.
+CHECKLIST_SAVED_FIELDS = [*CHECKLIST_FIELDS, "score", "colour", "updated_at"]
 
 
 def _safe_next(request) -> str | None:
     """A same-site `next` path to return to (the pilot review page embeds the checklist)."""
     next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
+    # Only local paths: redirect() would try a bare word ("candidates") as a view name and 500.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
@@ -123,33 +128,40 @@ def candidate_detail(request, code: str):
 @require_POST
 @workspace_required
 def checklist_save(request, code: str):
-    """Each tick (htmx) or the no-JS submit: rescore the current evaluation and save it."""
-    evaluation = (
-        Evaluation.objects.select_related("candidate")
-        .filter(
+    """Each tick (htmx) or the no-JS submit: rescore the current evaluation and save it.
+
+    The app's hottest path (`make bench` measures it): one query finds the evaluation
+    with its candidate, one saves the ticks, and the answer is the light alone.
+    """
+    try:
+        # get(), not first(): at most one open evaluation per candidate (a unique
+        # constraint), so no ORDER BY. Only the candidate's status comes along: the light
+        # needs nothing else of it, and a Candidate row is costly to build at every tick.
+        evaluation = Evaluation.objects.annotate(candidate_status=F("candidate__status")).get(
             candidate__workspace=request.workspace, candidate__code=code, frozen_at__isnull=True
         )
-        .first()
-    )
-    if evaluation is None:
-        candidate = _get_candidate_for(request, code)
-        evaluation = candidate.current_evaluation()
-    candidate = evaluation.candidate
+    except Evaluation.DoesNotExist:  # none yet; a code from another workspace is a 404
+        evaluation = _get_candidate_for(request, code).current_evaluation()
+        evaluation.candidate_status = evaluation.candidate.status
     form = ChecklistForm(request.POST, instance=evaluation)
     if form.is_valid():
-        evaluation = form.save(commit=False)
+        evaluation = form.apply()
         evaluation.rescore()
-        evaluation.save()
-        if candidate.status == Status.NEW:
-            candidate.status = Status.EVALUATED
-            candidate.save(update_fields=["status", "updated_at"])
+        evaluation.save(update_fields=CHECKLIST_SAVED_FIELDS)
+        if evaluation.candidate_status == Status.NEW:
+            # The first tick moves a new candidate on (compare-and-set: never overwrites
+            # a status that changed meanwhile, e.g. a pilot started in another tab).
+            Candidate.objects.filter(pk=evaluation.candidate_id, status=Status.NEW).update(
+                status=Status.EVALUATED, updated_at=timezone.now()
+            )
         if not request.htmx:
             messages.success(request, _("Checklist saved."))
-            return redirect(_safe_next(request) or candidate_url(candidate))
-    context = checklist_context(candidate, evaluation, form)
+            return redirect(_safe_next(request) or reverse("candidates:detail", args=[code]))
     if request.htmx:
+        # The light alone (about half a kilobyte): the boxes are already on the page.
+        context = {"evaluation": evaluation, "form": form, "max_score": MAX_SCORE}
         return render(request, "candidates/_checklist.html#light", context)
-    context = _detail_context(candidate, evaluation, form)
+    context = _detail_context(evaluation.candidate, evaluation, form)
     return render(request, "candidates/detail.html", context, status=400)
 
 

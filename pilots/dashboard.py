@@ -3,11 +3,12 @@ whatever the amount of data (each section is one query; lists are sliced or pagi
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Value
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Value
 from django.db.models.functions import Cast
 
 from accounts.models import Workspace
@@ -18,6 +19,7 @@ from pilots.models import (
     JobHeartbeat,
     Pilot,
     PilotSettings,
+    PilotStatus,
     ResultEntry,
     Review,
 )
@@ -30,13 +32,50 @@ RECENT_ITEMS = 8
 
 
 def _colour_counts(workspace: Workspace) -> list[dict]:
-    counts = (
-        Candidate.objects.for_workspace(workspace)
-        .active()
-        .with_current()
-        .aggregate(**{c.value: Count("pk", filter=Q(current_colour=c.value)) for c in Colour})
+    """Active candidates by the colour of their current evaluation.
+
+    All current evaluations are counted from their index alone (no row is read), then the
+    archived candidates' are taken away (read from the candidates' index: usually few).
+    """
+    current = Evaluation.objects.filter(frozen_at__isnull=True).order_by()
+    counts = Counter(
+        dict(current.filter(workspace=workspace).values_list("colour").annotate(Count("pk")))
+    )
+    counts.subtract(
+        dict(
+            current.filter(candidate__workspace=workspace, candidate__archived_at__isnull=False)
+            .values_list("colour")
+            .annotate(Count("pk"))
+        )
     )
     return [{"colour": c.value, "label": c.label, "count": counts[c.value]} for c in Colour]
+
+
+def _best_candidates(workspace: Workspace) -> list[Candidate]:
+    """The best-scored green and yellow candidates not in a pilot nor decided yet.
+
+    Walks the index of current evaluations best first and stops at the fifth that
+    qualifies; ties go to the newest candidate.
+    """
+    in_pilot = Pilot.objects.filter(candidate=OuterRef("candidate"), status=PilotStatus.ACTIVE)
+    evaluations = (
+        Evaluation.objects.filter(
+            workspace=workspace,
+            frozen_at__isnull=True,
+            colour__in=[Colour.GREEN, Colour.YELLOW],
+            candidate__archived_at__isnull=True,
+        )
+        .exclude(candidate__status__in=[Status.ALLIANCE, Status.OPEN_REFERRAL, Status.DISCARDED])
+        .filter(~Exists(in_pilot))
+        .select_related("candidate")
+        .order_by("-score", "-candidate_id")[:BEST_CANDIDATES]
+    )
+    best = []
+    for evaluation in evaluations:
+        candidate = evaluation.candidate
+        candidate.current_score, candidate.current_colour = evaluation.score, evaluation.colour
+        best.append(candidate)
+    return best
 
 
 def _hobby_alerts(pilots, hourly: Decimal):
@@ -56,28 +95,20 @@ def _hobby_alerts(pilots, hourly: Decimal):
 
 
 def _recent_activity(workspace: Workspace) -> list[dict]:
-    """The latest results, coordination and reviews, merged (three small queries)."""
-    results = ResultEntry.objects.filter(pilot__workspace=workspace).select_related(
-        "pilot__candidate"
-    )
-    coordination = CoordinationEntry.objects.filter(pilot__workspace=workspace).select_related(
-        "pilot__candidate"
-    )
-    reviews = Review.objects.filter(pilot__workspace=workspace).select_related("pilot__candidate")
-    items = [
-        *(
-            {"kind": "result", "at": r.created_at, "obj": r}
-            for r in results.order_by("-created_at")[:RECENT_ITEMS]
-        ),
-        *(
-            {"kind": "coordination", "at": c.created_at, "obj": c}
-            for c in coordination.order_by("-created_at")[:RECENT_ITEMS]
-        ),
-        *(
-            {"kind": "review", "at": r.created_at, "obj": r}
-            for r in reviews.order_by("-created_at")[:RECENT_ITEMS]
-        ),
-    ]
+    """The latest results, coordination and reviews, merged (three small queries, each
+    reading the newest rows of the workspace from an index)."""
+    items = []
+    for kind, model in (
+        ("result", ResultEntry),
+        ("coordination", CoordinationEntry),
+        ("review", Review),
+    ):
+        rows = (
+            model.objects.filter(workspace=workspace)
+            .select_related("pilot__candidate")
+            .order_by("-created_at")[:RECENT_ITEMS]
+        )
+        items += [{"kind": kind, "at": row.created_at, "obj": row} for row in rows]
     return sorted(items, key=lambda item: item["at"], reverse=True)[:RECENT_ITEMS]
 
 
@@ -86,20 +117,14 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
     active = (
         Pilot.objects.for_workspace(workspace).active().with_totals().select_related("candidate")
     )
+    # One more than shown, to know whether to link to all of them.
     due = list(
-        active.filter(review_date__lte=today).order_by("review_date", "candidate__name", "id")
+        active.filter(review_date__lte=today).order_by("review_date", "candidate__name", "id")[
+            : DUE_LIMIT + 1
+        ]
     )
     running = Paginator(active.order_by("review_date", "id"), ACTIVE_PAGE_SIZE).get_page(
         page_number
-    )
-    best = list(
-        Candidate.objects.for_workspace(workspace)
-        .active()
-        .with_current()
-        .exclude(current_colour=Colour.RED)
-        .exclude(status__in=[Status.ALLIANCE, Status.OPEN_REFERRAL, Status.DISCARDED])
-        .exclude(pilots__status="active")
-        .order_by("-current_score", "-created_at", "id")[:BEST_CANDIDATES]
     )
     return {
         "today": today,
@@ -108,9 +133,9 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
         "more_due": len(due) > DUE_LIMIT,
         "running": running,
         "colour_counts": _colour_counts(workspace),
-        "best": best,
+        "best": _best_candidates(workspace),
         "hobbies": list(_hobby_alerts(active, hourly)[:10]),
         "recent": _recent_activity(workspace),
-        "has_candidates": Evaluation.objects.filter(candidate__workspace=workspace).exists(),
+        "has_candidates": Evaluation.objects.filter(workspace=workspace).exists(),
         "heartbeat": JobHeartbeat.objects.filter(name=JOB_NAME).first(),
     }

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from pilots.models import (
     ReminderPreference,
     ResultEntry,
 )
+from pilots.planning import CostCheck
 
 
 def clean_script(text: str) -> str:
@@ -54,11 +56,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# What the cost check depends on (pilots/planning.py).
+COST_CHECK_FIELDS = ("length_days", "margin_per_sale", "estimated_weekly_hours", "expected_sales")
+
+
 class PilotForm(forms.ModelForm):
     """The minimum pilot package."""
 
     override = forms.BooleanField(
         label=_("I know the light is red and I still want to run a pilot."),
+        required=False,
+    )
+    # Asked for only when the estimate is an expensive hobby (see clean()); the template
+    # shows it inside the cost check, not with the other fields.
+    start_anyway = forms.BooleanField(
+        label=_("I know the estimate looks like an expensive hobby and I still want to start."),
         required=False,
     )
 
@@ -74,6 +86,8 @@ class PilotForm(forms.ModelForm):
             "review_date",
             "target",
             "margin_per_sale",
+            "estimated_weekly_hours",
+            "expected_sales",
         ]
         widgets = {
             "script": forms.Textarea(attrs={"rows": 3}),
@@ -90,11 +104,35 @@ class PilotForm(forms.ModelForm):
             "length_days": _("2 to 4 weeks: between 14 and 28 days."),
             "review_date": _("Leave empty for day 14."),
             "target": _("Optional: how many referrals would make it worth it."),
+            "estimated_weekly_hours": _(
+                "Optional: meetings, messages and adjustments, in hours a week."
+            ),
+            "expected_sales": _("Optional: how many sales you expect from the whole pilot."),
         }
 
-    def __init__(self, *args, needs_override: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        needs_override: bool = False,
+        hourly_value: Decimal = Decimal(0),
+        check_url: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.needs_override = needs_override
+        self.hourly_value = hourly_value
+        self.cost_check = self._cost_check({})
+        if check_url:
+            # The cost check follows the estimate live; the submit still works without JS.
+            for name in COST_CHECK_FIELDS:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-post": check_url,
+                        "hx-trigger": "change",
+                        "hx-target": "#cost-check",
+                        "hx-swap": "innerHTML",
+                    }
+                )
         if not needs_override:
             del self.fields["override"]
         self.fields["margin_per_sale"].required = False
@@ -120,10 +158,31 @@ class PilotForm(forms.ModelForm):
             )
         return True
 
+    def _cost_check(self, cleaned: dict) -> CostCheck:
+        length = cleaned.get("length_days")
+        return CostCheck(
+            weekly_hours=cleaned.get("estimated_weekly_hours"),
+            length_days=length if length is not None and MIN_DAYS <= length <= MAX_DAYS else None,
+            hourly_value=self.hourly_value,
+            expected_sales=cleaned.get("expected_sales"),
+            margin_per_sale=cleaned.get("margin_per_sale") or Decimal(0),
+        )
+
+    def non_package_fields(self):
+        """Every field but the cost check's own confirmation (shown with the check)."""
+        return [field for field in self if field.name != "start_anyway"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("margin_per_sale") is None:
             cleaned["margin_per_sale"] = Decimal("0")
+        # Like the red-light override: a warning the owner confirms, not a refusal.
+        self.cost_check = self._cost_check(cleaned)
+        if self.cost_check.is_expensive_hobby() and not cleaned.get("start_anyway"):
+            self.add_error(
+                "start_anyway",
+                _("Tick this box to start a pilot that is expected to cost more than it earns."),
+            )
         if (
             cleaned.get("measurement") == Measurement.TRACKED_LINK
             and not self.data.get(self.add_prefix("landing_url"), "").strip()
@@ -207,7 +266,27 @@ class CoordinationForm(forms.ModelForm):
 class PilotSettingsForm(forms.ModelForm):
     class Meta:
         model = PilotSettings
-        fields = ["hourly_value"]
+        fields = ["hourly_value", "weekly_hours"]
+
+
+class OnePagerForm(forms.ModelForm):
+    """What the partner one-pager says beyond the pilot card, and in which language."""
+
+    class Meta:
+        model = Pilot
+        fields = ["partner_benefit", "our_benefit", "one_pager_language"]
+        help_texts = {
+            "partner_benefit": _("Optional. For example: a commission per sale, or new clients."),
+            "our_benefit": _("Optional. For example: customers who already trust them."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_one_pager_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["one_pager_language"].choices = [
+            ("", _("The language of their browser")),
+            *settings.LANGUAGES,
+        ]
 
 
 class ReviewForm(forms.Form):

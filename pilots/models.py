@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, Workspace
 from candidates.models import Candidate, Evaluation
 from semaforo.lib.codes import random_code, random_token
+from semaforo.lib.fields import WorkspaceCopyField
 
 MIN_DAYS, MAX_DAYS = 14, 28
 DEFAULT_REVIEW_AFTER_DAYS = 14
@@ -26,6 +28,7 @@ DEFAULT_REVIEW_AFTER_DAYS = 14
 OVERDUE_AFTER_DAYS = 3
 SCRIPT_MAX_LINES = 3
 SCRIPT_LINE_MAX_CHARS = 200
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 # Only web addresses: a javascript:, data: or relative "landing" would be an open door.
@@ -58,6 +61,19 @@ class PilotSettings(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Used to price coordination time against the margin a pilot brings in."),
     )
+    # Empty: no capacity guard. See pilots/planning.py for how the load is counted.
+    weekly_hours = models.DecimalField(
+        _("hours a week you can give to partnerships"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Optional. The new-pilot page warns you before a pilot would take more time "
+            "than this. Leave empty for no warning."
+        ),
+    )
 
     class Meta:
         verbose_name = _("pilot settings")
@@ -65,6 +81,10 @@ class PilotSettings(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hourly_value__gte=0), name="pilot_settings_hourly_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__gte=0),
+                name="pilot_settings_weekly_hours_gte_0",
             ),
         ]
 
@@ -169,6 +189,23 @@ class Pilot(models.Model):
     partner_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, default=random_token
     )
+    # The cost check before the start (pilots/planning.py): both optional.
+    estimated_weekly_hours = models.DecimalField(
+        _("coordination hours a week (estimate)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("168"))],
+    )
+    expected_sales = models.PositiveIntegerField(_("expected sales"), null=True, blank=True)
+    # The partner one-pager: read-only, created on demand, revocable (None = no page).
+    one_pager_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    one_pager_language = models.CharField(
+        _("partner's language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    partner_benefit = models.CharField(_("what the partner gets"), max_length=300, blank=True)
+    our_benefit = models.CharField(_("what your business gets"), max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=PilotStatus, default=PilotStatus.ACTIVE)
     outcome = models.CharField(max_length=15, choices=Outcome, blank=True)
     extended = models.BooleanField(default=False)
@@ -190,6 +227,14 @@ class Pilot(models.Model):
                 condition=Q(review_date__gt=models.F("start_date")), name="pilot_review_after_start"
             ),
             models.CheckConstraint(condition=Q(margin_per_sale__gte=0), name="pilot_margin_gte_0"),
+            models.CheckConstraint(
+                condition=Q(estimated_weekly_hours__isnull=True) | Q(estimated_weekly_hours__gte=0),
+                name="pilot_estimated_hours_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(one_pager_language__in=["", *LANGUAGE_CODES]),
+                name="pilot_one_pager_language_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(measurement__in=Measurement.values), name="pilot_measurement_valid"
             ),
@@ -276,6 +321,9 @@ class ResultEntry(models.Model):
     """A dated line of the results log: referrals, sales, revenue."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="results")
+    # The pilot's, copied on insert: the dashboard's recent activity reads the newest rows
+    # of one workspace from an index, however long its history.
+    workspace = WorkspaceCopyField(parent="pilot")
     date = models.DateField(_("date"))
     referrals = models.PositiveIntegerField(_("referrals"), default=0)
     sales = models.PositiveIntegerField(_("sales"), default=0)
@@ -311,6 +359,10 @@ class ResultEntry(models.Model):
                 name="result_contact_needs_consent",
             ),
         ]
+        indexes = [
+            # The dashboard's recent activity: a workspace's newest first.
+            models.Index(fields=["workspace", "-created_at"], name="result_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.date} +{self.referrals}"
@@ -343,6 +395,9 @@ class CoordinationEntry(models.Model):
     """Time spent coordinating a pilot: the method's silent killer."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="coordination")
+    # The pilot's, copied on insert: the dashboard's recent activity reads the newest rows
+    # of one workspace from an index, however long its history.
+    workspace = WorkspaceCopyField(parent="pilot")
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(
         _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
@@ -366,6 +421,10 @@ class CoordinationEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=CoordinationKind.values), name="coordination_kind_valid"
             ),
+        ]
+        indexes = [
+            # The dashboard's recent activity: a workspace's newest first.
+            models.Index(fields=["workspace", "-created_at"], name="coordination_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +452,9 @@ class Review(models.Model):
     """The day-14 review: totals at the time, the re-run checklist, and a decision."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="reviews")
+    # The pilot's, copied on insert: the dashboard's recent activity reads the newest rows
+    # of one workspace from an index, however long its history.
+    workspace = WorkspaceCopyField(parent="pilot")
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("decision"), max_length=15, choices=Decision)
     new_review_date = models.DateField(_("new review date"), null=True, blank=True)
@@ -429,6 +491,10 @@ class Review(models.Model):
                 condition=Q(decision="extend"),
                 name="review_one_extension_per_pilot",
             ),
+        ]
+        indexes = [
+            # The dashboard's recent activity: a workspace's newest first.
+            models.Index(fields=["workspace", "-created_at"], name="review_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -179,15 +180,25 @@ def build_reminder_email(item: Planned, hourly=None):
     return build_email("review-reminder", [item.user.email], context, language=language)
 
 
-def handle_one_reminder(item: Planned, outcome: Outcome) -> bool:
-    """Claim, send and record one reminder. True if an email went out."""
+def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None, hourly=None) -> bool:
+    """Claim, send and record one reminder. True if an email went out.
+
+    run_once() passes the round's open mail connection and the workspace's hourly value,
+    so that a round neither connects to the mail server nor reads the settings per email.
+    """
     reminder = claim(item)
     if reminder is None:
         outcome.skipped += 1
         return False
     try:
-        build_reminder_email(item).send()
+        message = build_reminder_email(item, hourly)
+        if mailer is None:
+            message.send()
+        else:
+            mailer.send_messages([message])
     except Exception as error:  # any backend failure: record it, retry next run
+        if mailer is not None:
+            mailer.close()  # it may be broken: the next send opens a fresh one
         Reminder.objects.filter(pk=reminder.pk).update(
             state=ReminderState.FAILED, last_error=str(error)[:500]
         )
@@ -207,7 +218,22 @@ def run_once(today: date | None = None, dry_run: bool = False) -> tuple[Outcome,
     planned = plan(today)
     if dry_run:
         return outcome, planned
-    for item in planned:
-        handle_one_reminder(item, outcome)
+    hourly = dict(
+        PilotSettings.objects.filter(
+            workspace_id__in={item.pilot.workspace_id for item in planned}
+        ).values_list("workspace_id", "hourly_value")
+    )
+    default_hourly = PilotSettings._meta.get_field("hourly_value").get_default()
+    mailer = mailers.default
+    try:
+        mailer.open()  # one connection for the whole round
+    except Exception as error:  # each send retries it, and fails and is recorded as usual
+        log.warning("could not connect to the mail server: %s", error)
+    try:
+        for item in planned:
+            workspace_hourly = hourly.get(item.pilot.workspace_id, default_hourly)
+            handle_one_reminder(item, outcome, mailer=mailer, hourly=workspace_hourly)
+    finally:
+        mailer.close()
     JobHeartbeat.beat(JOB_NAME, outcome.summary(), ok=outcome.failed == 0)
     return outcome, planned

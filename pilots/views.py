@@ -24,6 +24,7 @@ from pilots.calendar import build_calendar
 from pilots.dashboard import dashboard_context
 from pilots.forms import (
     CoordinationForm,
+    OnePagerForm,
     PartnerReferralForm,
     PilotForm,
     PilotSettingsForm,
@@ -31,7 +32,9 @@ from pilots.forms import (
     ResultForm,
     ReviewForm,
 )
+from pilots.insights import insights_context
 from pilots.models import (
+    LANGUAGE_CODES,
     ClickDay,
     JobHeartbeat,
     Pilot,
@@ -39,11 +42,16 @@ from pilots.models import (
     ReminderPreference,
     http_url,
 )
+from pilots.planning import Capacity
 from pilots.reminders import JOB_NAME
+from semaforo.lib import throttle
 from semaforo.lib.codes import random_token
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
+# Requests to partner pages from one address per 10 minutes (each pilot also takes at
+# most services.PARTNER_LIMIT entries in that time, whoever sends them).
+PARTNER_IP_LIMIT, PARTNER_IP_WINDOW = 60, 10 * 60
 
 
 def _get_pilot_for(request, code: str) -> Pilot:
@@ -90,6 +98,37 @@ def pilot_list(request):
     return render(request, "pilots/list.html", context)
 
 
+def _new_pilot(request, candidate: Candidate) -> tuple[PilotForm, dict]:
+    """The new-pilot form bound to the POST (if any), with the cost check and capacity."""
+    pilot_settings = PilotSettings.for_workspace(request.workspace)
+    evaluation = candidate.current_evaluation()
+    is_red = evaluation.colour == Colour.RED
+    form = PilotForm(
+        request.POST or None,
+        needs_override=is_red,
+        hourly_value=pilot_settings.hourly_value,
+        check_url=reverse("pilots:cost_check", args=[candidate.code]),
+    )
+    capacity = Capacity.measure(request.workspace, pilot_settings, timezone.localdate())
+    context = {
+        "candidate": candidate,
+        "evaluation": evaluation,
+        "form": form,
+        "is_red": is_red,
+        "hourly": pilot_settings.hourly_value,
+        "capacity": capacity,
+    }
+    return form, context
+
+
+def _check_context(context: dict) -> dict:
+    """After validation: the capacity verdict for this pilot's estimate."""
+    estimate = context["form"].cost_check.weekly_hours
+    context["load_with"] = context["capacity"].load_with(estimate)
+    context["over_capacity"] = context["capacity"].is_exceeded_by(estimate)
+    return context
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def pilot_create(request, candidate_code: str):
@@ -100,15 +139,41 @@ def pilot_create(request, candidate_code: str):
     if running is not None:
         messages.info(request, _("This candidate already has a pilot running: one at a time."))
         return redirect("pilots:detail", code=running.code)
-    evaluation = candidate.current_evaluation()
-    is_red = evaluation.colour == Colour.RED
-    form = PilotForm(request.POST or None, needs_override=is_red)
+    form, context = _new_pilot(request, candidate)
     if request.method == "POST" and form.is_valid():
+        over = context["capacity"].is_exceeded_by(form.cleaned_data["estimated_weekly_hours"])
         pilot = services.start_pilot(form.save(commit=False), candidate, request.user)
         messages.success(request, _("Pilot started. Hand the pilot card to your partner."))
+        if over:
+            messages.warning(
+                request,
+                _("With this pilot, partnerships take more hours a week than you can give."),
+            )
         return redirect("pilots:detail", code=pilot.code)
-    context = {"candidate": candidate, "evaluation": evaluation, "form": form, "is_red": is_red}
-    return render(request, "pilots/create.html", context)
+    return render(request, "pilots/create.html", _check_context(context))
+
+
+@require_POST
+@workspace_required
+def cost_check(request, candidate_code: str):
+    """The new-pilot page's cost check and capacity, live as the estimate changes (htmx).
+    Without htmx, the whole page with the check (nothing is saved)."""
+    candidate = get_object_or_404(
+        Candidate.objects.for_workspace(request.workspace).active(), code=candidate_code
+    )
+    form, context = _new_pilot(request, candidate)
+    form.is_valid()  # for the cleaned estimate; the package's own errors wait for the submit
+    # The confirmation is offered, not yet missing: it is an error only on the real submit.
+    form.errors.pop("start_anyway", None)
+    template = "pilots/create.html#cost_check" if request.htmx else "pilots/create.html"
+    return render(request, template, _check_context(context))
+
+
+@require_GET
+@workspace_required
+def insights(request):
+    """What works for us: the checklist at each finished pilot's start against its outcome."""
+    return render(request, "pilots/insights.html", insights_context(request.workspace))
 
 
 @require_POST
@@ -161,6 +226,9 @@ def _pilot_context(request, pilot: Pilot, **forms) -> dict:
         "tracked_url": tracked_url,
         "partner_url": pilot.partner_token
         and request.build_absolute_uri(reverse("pilots:partner", args=[pilot.partner_token])),
+        "one_pager_form": forms.get("one_pager_form") or OnePagerForm(instance=pilot),
+        "one_pager_url": pilot.one_pager_token
+        and request.build_absolute_uri(reverse("pilots:one_pager", args=[pilot.one_pager_token])),
     }
 
 
@@ -213,6 +281,60 @@ def partner_link(request, code: str):
         messages.success(request, _("New partner link created; the old one no longer works."))
     pilot.save(update_fields=["partner_token"])
     return redirect("pilots:detail", code=pilot.code)
+
+
+@require_POST
+@workspace_required
+def one_pager_link(request, code: str):
+    """Create (or update the text of) the partner one-pager, or revoke its link."""
+    pilot = _get_pilot_for(request, code)
+    if request.POST.get("action") == "revoke":
+        pilot.one_pager_token = None
+        pilot.save(update_fields=["one_pager_token"])
+        messages.success(request, _("The one-pager link no longer works."))
+        return redirect("pilots:detail", code=pilot.code)
+    form = OnePagerForm(request.POST, instance=pilot)
+    if not form.is_valid():
+        context = _pilot_context(request, pilot, one_pager_form=form)
+        return render(request, "pilots/detail.html", context, status=400)
+    created = pilot.one_pager_token is None
+    if created:
+        pilot.one_pager_token = random_token()
+    pilot.save(update_fields=[*form.Meta.fields, "one_pager_token"])
+    if created:
+        messages.success(request, _("One-pager link created: send it to your partner."))
+    else:
+        messages.success(request, _("One-pager updated; its link stays the same."))
+    return redirect("pilots:detail", code=pilot.code)
+
+
+def _one_pager_language(request, pilot: Pilot) -> str:
+    """The partner's pick on the page, else the owner's pick for them, else their browser's."""
+    chosen = request.GET.get("lang", "")
+    if chosen in LANGUAGE_CODES:
+        return chosen
+    return pilot.one_pager_language or translation.get_language()
+
+
+@require_GET
+def one_pager(request, token: str):
+    """The partner one-pager (no login, read-only): what each side gets, the offer, the
+    script, how it is measured and when it is reviewed. Nothing internal: no notes, costs,
+    margins, coordination, other pilots or candidates."""
+    pilot = get_object_or_404(
+        Pilot.objects.select_related("candidate", "workspace"), one_pager_token=token
+    )
+    language = _one_pager_language(request, pilot)
+    with translation.override(language):
+        tracked_url = pilot.landing_url and request.build_absolute_uri(
+            reverse("pilots:track", args=[pilot.tracking_code])
+        )
+        context = {"pilot": pilot, "tracked_url": tracked_url, "language": language}
+        response = render(request, "pilots/one_pager.html", context)
+    response["Content-Language"] = language
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,6 +392,12 @@ def track(request, tracking_code: str):
 @require_http_methods(["GET", "POST"])
 def partner(request, token: str):
     """The partner's page (no login): record "I referred someone" in one or two taps."""
+    # Per address, before the lookup: also slows down anyone trying tokens at random.
+    ip = throttle.client_ip(request)
+    if not throttle.allow("partner", ip, limit=PARTNER_IP_LIMIT, window=PARTNER_IP_WINDOW):
+        response = render(request, "throttled.html", status=429)
+        response["Retry-After"] = str(PARTNER_IP_WINDOW)
+        return response
     pilot = get_object_or_404(
         Pilot.objects.select_related("candidate", "workspace").filter(status="active"),
         partner_token=token,

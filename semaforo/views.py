@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 
 @require_GET
@@ -10,3 +14,25 @@ def home(request):
     if request.user.is_authenticated:
         return redirect("pilots:dashboard")
     return render(request, "home.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 while the database answers, 503 when it does not (no login, tiny body)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@login_required
+def bench_ping(request):
+    """`make bench`'s ceiling: the cheapest signed-in response on the same stack.
+
+    Mounted only when settings.BENCHMARK_VIEWS is true (never in production)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -38,6 +38,8 @@ PUBLIC = {
     # A user's private calendar feed: calendar apps fetch it without a session
     # (tests/pilots/test_calendar.py checks it shows only that user's workspaces).
     "pilots:calendar_feed",
+    # The partner one-pager: read-only, revocable token (tests/pilots/test_one_pager.py).
+    "pilots:one_pager",
 }
 # Django's admin: staff only (is_staff), guarded by the admin itself, not by workspace.
 PUBLIC_NAMESPACES = {"admin"}

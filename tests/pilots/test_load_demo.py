@@ -39,8 +39,14 @@ def test_the_demo_has_all_three_colours_a_due_and_an_overdue_review():
     assert colours == {"green", "yellow", "red"}
     assert Candidate.objects.get(workspace=workspace, name="Spa Serena").filter_passed()
     today = workspace.today()
-    states = {p.review_state(today) for p in Pilot.objects.for_workspace(workspace)}
-    assert states == {ReviewState.DUE, ReviewState.OVERDUE}
+    states = sorted(p.review_state(today) for p in Pilot.objects.for_workspace(workspace))
+    assert states == sorted(
+        [ReviewState.DUE, ReviewState.OVERDUE, ReviewState.DONE, ReviewState.DONE]
+    )
+    outcomes = set(
+        Pilot.objects.for_workspace(workspace).exclude(outcome="").values_list("outcome", flat=True)
+    )
+    assert outcomes == {"promoted", "open_referral"}
 
 
 def test_the_printed_login_works():

@@ -14,7 +14,14 @@ from accounts.models import Membership, Role, User, Workspace
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation, Kind, Status
 from pilots import services
-from pilots.models import CoordinationEntry, CoordinationKind, Measurement, Pilot, PilotSettings
+from pilots.models import (
+    CoordinationEntry,
+    CoordinationKind,
+    Decision,
+    Measurement,
+    Pilot,
+    PilotSettings,
+)
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "semaforo-demo"  # noqa: S105 - printed on purpose: it is a demo account
@@ -42,6 +49,9 @@ CANDIDATES = [
     ("Gimnasio Titán", "Gimnasio", Kind.REFERRAL, ["audience"], 2, None),
     ("Influencer @vidasana", "Redes sociales", Kind.REFERRAL, ["community"], 1, None),
     ("Peluquería Bella", "Peluquería", Kind.REFERRAL, ["context"], 3, None),
+    # Pilots already decided, so "What works for us" has something to show.
+    ("Centro de Estética Luna", "Estética", Kind.REFERRAL, ["audience", "trust"], 5, None),
+    ("Tienda Naturista Verde", "Herboristería", Kind.CHANNEL, ["infrastructure"], 3, None),
 ]
 
 
@@ -127,6 +137,26 @@ class Command(BaseCommand):
         overdue.results.create(
             date=today - timedelta(days=6), referrals=1, sales=1, revenue=Decimal("30")
         )
+        # Two finished pilots: one promoted to an alliance, one stopped at its review.
+        for name, decision, sales in [
+            ("Centro de Estética Luna", Decision.PROMOTE, 4),
+            ("Tienda Naturista Verde", Decision.STOP_OPEN_REFERRAL, 0),
+        ]:
+            finished = self._pilot(
+                candidates[name],
+                user,
+                today - timedelta(days=45),
+                14,
+                offer="Muestra gratis con la primera compra",
+                script="Prueba esta línea de cuidado íntimo.\nCon el código tienes un regalo.",
+            )
+            finished.results.create(
+                date=today - timedelta(days=35),
+                referrals=sales + 2,
+                sales=sales,
+                revenue=Decimal(30 * sales),
+            )
+            services.record_review(finished, user, {"decision": decision})
         for days, minutes, kind in [
             (16, 90, CoordinationKind.MEETING),
             (10, 45, CoordinationKind.MESSAGES),

@@ -1,0 +1,593 @@
+#!/usr/bin/env python
+"""`make bench`: how fast the live checklist is next to the cheapest signed-in Django view,
+and whether the dashboard, the candidate list and the reminder job cost with the work rather
+than the data. Prints a table and writes benchmarks/results.json. Not a test: timings vary
+by machine; the targets are ratios measured on the same machine in the same run.
+
+Steps: a throwaway database (a temporary SQLite file, or a new PostgreSQL database on the
+server of BENCH_DATABASE_URL, dropped at the end) → migrate, collectstatic into a temporary
+STATIC_ROOT → the reminder job at 10,000 then 100,000 pilots (1,000 due both times) → the web
+data set → in-process query counts and timings (django.test.Client) → gunicorn on loopback
+(2 workers, DEBUG=false) driven by wrk → first page load as served.
+
+Options: --duration SECONDS per wrk round (10), --rounds N (3), --connections N (8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+# Targets: ratios against this machine's own ceiling or small case, so they hold anywhere.
+TARGETS = {
+    "toggle_vs_minimal_ratio": (">=", 0.6),
+    "toggle_p95_vs_minimal": ("<=", 3.0),
+    "toggle_bytes": ("<=", 3 * 1024),
+    "toggle_queries": ("<=", 6),
+    "dashboard_ratio": ("<=", 1.5),
+    "list_ratio": ("<=", 1.5),
+    "reminders_ratio": ("<=", 1.5),
+    "first_load_bytes": ("<=", 80 * 1024),
+}
+TIMED_RUNS = 25
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def step(name: str):
+    start = time.perf_counter()
+    log(f"{name}…")
+    yield
+    log(f"{name}: {time.perf_counter() - start:.1f}s")
+
+
+# --- the throwaway database and the production-like environment -------------------------
+
+
+@contextmanager
+def throwaway_database(tmp: Path):
+    """A temporary SQLite file, or a fresh PostgreSQL database if BENCH_DATABASE_URL is set."""
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urlsplit(server)
+    name = f"semaforo_bench_{secrets.token_hex(4)}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(tmp: Path, database_url: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "semaforo.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_ROOT": str(tmp / "static"),
+        "BENCHMARK_VIEWS": "true",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
+# --- in-process measurements --------------------------------------------------------------
+
+
+def signed_in_client(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def timed_get(client, url: str) -> tuple[float, int, int]:
+    """Median milliseconds over TIMED_RUNS, the query count and the response size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # warm up: templates, translations, the session's workspace
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)  # now: each request's start clears the connection's log
+    times = []
+    for _ in range(TIMED_RUNS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), query_count, len(response.content)
+
+
+def toggle_in_process(client, codes: list[str]) -> dict:
+    """Queries and bytes of the htmx POST of a tick, urlencoded as htmx sends it; the first
+    tick on a new candidate is reported apart (it also moves the candidate to "evaluated")."""
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from candidates.criteria import CRITERION_FIELDS
+    from candidates.models import Candidate, Status
+
+    rng = random.Random(7)
+    client.get(f"/candidates/{codes[0]}/")
+    token = client.cookies["csrftoken"].value
+    new = set(
+        Candidate.objects.filter(code__in=codes[:40], status=Status.NEW).values_list(
+            "code", flat=True
+        )
+    )
+    counts, first_ticks, sizes = [], [], []
+    for code in codes[:40]:
+        data = {"csrfmiddlewaretoken": token}
+        for field in CRITERION_FIELDS:
+            if rng.random() < 0.5:
+                data[field] = "on"
+            data[f"{field}_note"] = ""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/candidates/{code}/checklist/",
+                urlencode(data),
+                content_type="application/x-www-form-urlencoded",
+                headers={"HX-Request": "true", "X-CSRFToken": token},
+            )
+        assert response.status_code == 200, response.status_code
+        (first_ticks if code in new else counts).append(len(queries))
+        sizes.append(len(response.content))
+    return {
+        "toggle_queries": max(counts),
+        "toggle_queries_first_tick": max(first_ticks, default=None),
+        "toggle_bytes": max(sizes),
+    }
+
+
+@contextmanager
+def paused(process: subprocess.Popen):
+    """Stop a background process while something is timed, then let it go on."""
+    running = process.poll() is None
+    if running:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        if running:
+            process.send_signal(signal.SIGCONT)
+
+
+def time_reminders() -> tuple[float, str]:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    start = time.perf_counter()
+    call_command("send_review_reminders", stdout=out)
+    return time.perf_counter() - start, out.getvalue().strip()
+
+
+def reset_todays_reminders(today) -> None:
+    """Forget the reminders just sent so the next run has the same work to do."""
+    from pilots.models import JobHeartbeat, Reminder
+
+    Reminder.objects.filter(review_date=today).delete()
+    JobHeartbeat.objects.all().delete()
+
+
+# --- HTTP: gunicorn, wrk and the first page load -------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict, bytes, int]:
+    """One GET over a raw socket: (status, headers, decoded body, bytes received)."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    response_headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        response_headers.setdefault(name.strip().lower(), []).append(value.strip())
+    if response_headers.get("transfer-encoding", [""])[0] == "chunked":
+        body = dechunk(body)
+    encoding = response_headers.get("content-encoding", [""])[0]
+    if encoding == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    elif encoding == "br":
+        import brotli
+
+        body = brotli.decompress(body)
+    return int(status_line.split()[1]), response_headers, body, len(raw)
+
+
+def dechunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out, data = out + data[:size], data[size + 2 :]
+    return out
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, log_path: Path):
+    """The app as production serves it (the project's gunicorn.conf.py, if any, applies;
+    the flags here override workers, bind and the control socket)."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "semaforo.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+    ]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=log_file, stderr=log_file
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if http_get(port, "/bench/ping/", {})[0] in (200, 302):
+                        break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start; see {log_path}")
+                time.sleep(0.2)
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wrk(port: int, mode: str, seconds: int, connections: int, env: dict[str, str]) -> dict:
+    command = [
+        "wrk",
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "--script",
+        str(HERE / "wrk.lua"),
+        f"http://127.0.0.1:{port}",
+    ]
+    result = subprocess.run(
+        command,
+        env={**os.environ, **env, "BENCH_MODE": mode},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    if data["status_errors"] or data["socket_errors"]:
+        raise RuntimeError(f"wrk {mode}: errors {data}\n{result.stdout}")
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def first_load(port: int, cookie: str) -> tuple[int, dict[str, int]]:
+    """HTML + CSS + JS of the dashboard with a cold cache, as served (whitenoise's gzip/br)."""
+    headers = {"Cookie": cookie, "Accept-Encoding": "gzip, deflate, br"}
+    status, _, html, size = http_get(port, "/dashboard/", headers)
+    assert status == 200, status
+    files = {"/dashboard/": size}
+    text = html.decode()
+    assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
+    assets += re.findall(r'<script[^>]* src="([^"]+)"', text)
+    for url in assets:
+        status, _, _, size = http_get(port, url, {"Accept-Encoding": "gzip, deflate, br"})
+        assert status == 200, (url, status)
+        files[url] = size
+    return sum(files.values()), files
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds (median is kept)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        log("wrk is needed: apt-get install wrk (Debian/Ubuntu) or brew install wrk")
+        return 2
+
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="semaforo-bench-"))
+    try:
+        with throwaway_database(tmp) as database_url:
+            env = production_env(tmp, database_url)
+            os.environ.update(env)
+            results = run(args, tmp, env)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    missed = print_table(results)
+    log(f"wrote {args.output} in {results['bench_seconds']}s")
+    return 1 if missed and os.environ.get("BENCH_STRICT") else 0
+
+
+def run(args, tmp: Path, env: dict[str, str]) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks import seed
+
+    # collectstatic (gzip + brotli of ~23 MB) runs while the data goes in, and is paused
+    # (SIGSTOP) whenever something is being timed.
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    with step("migrate"):
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+    rng = random.Random(20261125)
+    today = timezone.now().date()
+    results: dict = {"machine": machine(), "database": connection.vendor}
+
+    with step("reminders: 1,000 workspaces × 10 pilots (1,000 due)"):
+        workspaces = seed.seed_reminder_workspaces()
+        seed.add_reminder_pilots(rng, today, workspaces, per_workspace=10, due=1)
+    with step("send_review_reminders at 10,000 pilots"), paused(collect):
+        seconds, summary = time_reminders()
+        results["reminders_s_10000"] = round(seconds, 3)
+        results["reminders_summary_10000"] = summary
+    reset_todays_reminders(today)
+    with step("reminders: + 90 pilots per workspace (none due)"):
+        seed.add_reminder_pilots(rng, today, workspaces, per_workspace=90, due=0)
+    with step("send_review_reminders at 100,000 pilots"), paused(collect):
+        seconds, summary = time_reminders()
+        results["reminders_s_100000"] = round(seconds, 3)
+        results["reminders_summary_100000"] = summary
+
+    with step("web data: 10 and 10,000 candidates"):
+        web = seed.seed_web(rng, today)
+    large = web["large"]
+    with step("in-process: queries and median times"), paused(collect):
+        results.update(toggle_in_process(signed_in_client(large.owner), large.candidate_codes))
+        for key, ws in (("10", web["small"]), ("10000", large)):
+            client = signed_in_client(ws.owner)
+            ms, queries, _ = timed_get(client, "/dashboard/")
+            results[f"dashboard_ms_{key}"] = round(ms, 2)
+            results[f"dashboard_queries_{key}"] = queries
+            ms, queries, _ = timed_get(client, "/candidates/")
+            results[f"list_ms_{key}"] = round(ms, 2)
+            results[f"list_queries_{key}"] = queries
+
+    with step("collectstatic (the rest of it)"):
+        if collect.wait() != 0:
+            raise RuntimeError("collectstatic failed")
+    connection.close()  # gunicorn's workers open their own
+
+    client = signed_in_client(large.owner)
+    session = client.cookies["sessionid"].value
+    codes_file = tmp / "codes.txt"
+    codes_file.write_text("\n".join(large.candidate_codes[:2000]) + "\n")
+    port = free_port()
+    with gunicorn(env, port, tmp / "gunicorn.log"):
+        status, headers, body, _ = http_get(
+            port, f"/candidates/{large.candidate_codes[0]}/", {"Cookie": f"sessionid={session}"}
+        )
+        assert status == 200, status
+        csrf_cookie = next(
+            c.split(";")[0] for c in headers["set-cookie"] if c.startswith("csrftoken=")
+        )
+        token = re.search(rb'"X-CSRFToken": "([^"]+)"', body).group(1).decode()
+        cookie = f"sessionid={session}; {csrf_cookie}"
+        wrk_env = {
+            "BENCH_COOKIE": cookie,
+            "BENCH_CSRF": token,
+            "BENCH_CODES": str(codes_file),
+            "BENCH_ORIGIN": f"http://127.0.0.1:{port}",
+        }
+        with step("first page load"):
+            results["first_load_bytes"], results["first_load_files"] = first_load(port, cookie)
+        with step(f"wrk warm-up, then {args.rounds} × {args.duration}s per view"):
+            for mode in ("ping", "toggle"):
+                wrk(port, mode, 3, args.connections, wrk_env)
+            rounds = {"ping": [], "toggle": []}
+            for _ in range(args.rounds):
+                for mode in rounds:
+                    rounds[mode].append(wrk(port, mode, args.duration, args.connections, wrk_env))
+    ping = median_round(rounds["ping"])
+    toggle = median_round(rounds["toggle"])
+    results.update(
+        {
+            "toggle_rps": round(toggle["rps"], 1),
+            "minimal_rps": round(ping["rps"], 1),
+            "toggle_vs_minimal_ratio": round(toggle["rps"] / ping["rps"], 3),
+            "toggle_p50_ms": round(toggle["p50_us"] / 1000, 2),
+            "toggle_p95_ms": round(toggle["p95_us"] / 1000, 2),
+            "toggle_p99_ms": round(toggle["p99_us"] / 1000, 2),
+            "minimal_p50_ms": round(ping["p50_us"] / 1000, 2),
+            "minimal_p95_ms": round(ping["p95_us"] / 1000, 2),
+            "toggle_wire_bytes": round(toggle["bytes"] / toggle["requests"]),
+            "connections": args.connections,
+            "wrk_rounds": {m: [round(r["rps"], 1) for r in rs] for m, rs in rounds.items()},
+            "gunicorn_config": "gunicorn.conf.py"
+            if (ROOT / "gunicorn.conf.py").exists()
+            else "command line only",
+            "when": datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+    )
+    return results
+
+
+def median_round(rounds: list[dict]) -> dict:
+    return sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
+
+
+def print_table(r: dict) -> list[str]:
+    def ratio(a, b):
+        return r[a] / r[b] if r[b] else float("inf")
+
+    rows = [
+        ("checklist toggle throughput", f"{r['toggle_rps']:.0f} req/s", None, None),
+        ("minimal signed-in view", f"{r['minimal_rps']:.0f} req/s", None, None),
+        (
+            "toggle ÷ minimal throughput",
+            f"{r['toggle_vs_minimal_ratio']:.2f}",
+            "≥ 0.6",
+            "toggle_vs_minimal_ratio",
+        ),
+        (
+            "toggle latency p50 / p95 / p99",
+            f"{r['toggle_p50_ms']:.1f} / {r['toggle_p95_ms']:.1f} / {r['toggle_p99_ms']:.1f} ms",
+            None,
+            None,
+        ),
+        (
+            "toggle p95 ÷ minimal p95",
+            f"{r['toggle_p95_ms']:.1f} ÷ {r['minimal_p95_ms']:.1f} ms = "
+            f"{ratio('toggle_p95_ms', 'minimal_p95_ms'):.2f}",
+            "≤ 3",
+            ("toggle_p95_vs_minimal", ratio("toggle_p95_ms", "minimal_p95_ms")),
+        ),
+        ("toggle response", f"{r['toggle_bytes']} B", "≤ 3 KB", "toggle_bytes"),
+        (
+            "toggle SQL queries",
+            f"{r['toggle_queries']} ({r['toggle_queries_first_tick']} on a new candidate's first)",
+            "≤ 6",
+            ("toggle_queries", max(r["toggle_queries"], r["toggle_queries_first_tick"] or 0)),
+        ),
+        (
+            "dashboard 10 → 10,000 candidates",
+            f"{r['dashboard_ms_10']:.1f} → {r['dashboard_ms_10000']:.1f} ms "
+            f"({r['dashboard_queries_10']} → {r['dashboard_queries_10000']} queries)",
+            "≤ 1.5×",
+            ("dashboard_ratio", ratio("dashboard_ms_10000", "dashboard_ms_10")),
+        ),
+        (
+            "candidate list 10 → 10,000",
+            f"{r['list_ms_10']:.1f} → {r['list_ms_10000']:.1f} ms "
+            f"({r['list_queries_10']} → {r['list_queries_10000']} queries)",
+            "≤ 1.5×",
+            ("list_ratio", ratio("list_ms_10000", "list_ms_10")),
+        ),
+        (
+            "reminder job 10,000 → 100,000 pilots",
+            f"{r['reminders_s_10000']:.2f} → {r['reminders_s_100000']:.2f} s",
+            "≤ 1.5×",
+            ("reminders_ratio", ratio("reminders_s_100000", "reminders_s_10000")),
+        ),
+        (
+            "first page load (HTML+CSS+JS)",
+            f"{r['first_load_bytes'] / 1024:.1f} KB",
+            "≤ 80 KB",
+            "first_load_bytes",
+        ),
+    ]
+    missed = []
+    lines = [
+        f"Semáforo benchmark · {r['machine']} · {r['database']} · {r['when']}",
+        "",
+        "| measure | result | target | |",
+        "|---|---|---|---|",
+    ]
+    for label, value, target, check in rows:
+        mark = ""
+        if check is not None:
+            key, measured = (check, r[check]) if isinstance(check, str) else check
+            op, limit = TARGETS[key]
+            ok = measured >= limit if op == ">=" else measured <= limit
+            mark = "ok" if ok else "MISSED"
+            if not ok:
+                missed.append(key)
+        lines.append(f"| {label} | {value} | {target or ''} | {mark} |")
+    print("\n".join(lines))
+    return missed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ STATIC_ROOT → the reminder job at 10,000 then 100,000 pilots (1,000 due both t
 data set → in-process query counts and timings (django.test.Client) → gunicorn on loopback
 (2 workers, DEBUG=false) driven by wrk → first page load as served.
 
-Options: --duration SECONDS per wrk round (10), --rounds N (3), --connections N (8).
+Options: --duration SECONDS per view and round (3), --rounds N (12), --connections N (8).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ TARGETS = {
     "reminders_ratio": ("<=", 1.5),
     "first_load_bytes": ("<=", 80 * 1024),
 }
-TIMED_RUNS = 25
+TIMED_RUNS = 40
 
 
 def log(message: str) -> None:
@@ -132,23 +132,30 @@ def signed_in_client(user):
     return client
 
 
-def timed_get(client, url: str) -> tuple[float, int, int]:
-    """Median milliseconds over TIMED_RUNS, the query count and the response size."""
+def timed_pages(clients: dict, url: str) -> dict:
+    """For each client (a workspace's owner): the page's median milliseconds over
+    TIMED_RUNS, its query count and its size. The clients take turns, request by request,
+    so that all of them meet the same background load."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):  # warm up: templates, translations, the session's workspace
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    query_count = len(queries)  # now: each request's start clears the connection's log
-    times = []
+    found = {}
+    for key, client in clients.items():
+        for _ in range(3):  # warm up: templates, translations, the session's workspace
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        # Counted now: each request's start clears the connection's log.
+        found[key] = {"queries": len(queries), "bytes": len(response.content), "ms": []}
     for _ in range(TIMED_RUNS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), query_count, len(response.content)
+        for key, client in clients.items():
+            start = time.perf_counter()
+            client.get(url)
+            found[key]["ms"].append((time.perf_counter() - start) * 1000)
+    for page in found.values():
+        page["ms"] = statistics.median(page["ms"])
+    return found
 
 
 def toggle_in_process(client, codes: list[str]) -> dict:
@@ -207,15 +214,20 @@ def paused(process: subprocess.Popen):
             process.send_signal(signal.SIGCONT)
 
 
-def time_reminders() -> tuple[float, str]:
+def time_reminders(today, runs: int = 2) -> tuple[float, str]:
+    """The job's best wall time over `runs` runs, each sending the same reminders again."""
     from io import StringIO
 
     from django.core.management import call_command
 
-    out = StringIO()
-    start = time.perf_counter()
-    call_command("send_review_reminders", stdout=out)
-    return time.perf_counter() - start, out.getvalue().strip()
+    times = []
+    for _ in range(runs):
+        out = StringIO()
+        start = time.perf_counter()
+        call_command("send_review_reminders", stdout=out)
+        times.append(time.perf_counter() - start)
+        reset_todays_reminders(today)
+    return min(times), out.getvalue().strip()
 
 
 def reset_todays_reminders(today) -> None:
@@ -365,8 +377,8 @@ def first_load(port: int, cookie: str) -> tuple[int, dict[str, int]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
-    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds (median is kept)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per view and round")
+    parser.add_argument("--rounds", type=int, default=12, help="wrk rounds (turns per view)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -375,6 +387,8 @@ def main() -> int:
         log("wrk is needed: apt-get install wrk (Debian/Ubuntu) or brew install wrk")
         return 2
 
+    # Ctrl-C or a kill still stops gunicorn and drops the throwaway database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="semaforo-bench-"))
     try:
@@ -409,79 +423,87 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
         cwd=ROOT,
         env={**os.environ, **env},
     )
-    with step("migrate"):
-        call_command("migrate", "--noinput", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-    rng = random.Random(20261125)
-    today = timezone.now().date()
-    results: dict = {"machine": machine(), "database": connection.vendor}
+    try:
+        with step("migrate"):
+            call_command("migrate", "--noinput", verbosity=0)
+            call_command("createcachetable", verbosity=0)
+        rng = random.Random(20261125)
+        today = timezone.now().date()
+        results: dict = {"machine": machine(), "database": connection.vendor}
 
-    with step("reminders: 1,000 workspaces × 10 pilots (1,000 due)"):
-        workspaces = seed.seed_reminder_workspaces()
-        seed.add_reminder_pilots(rng, today, workspaces, per_workspace=10, due=1)
-    with step("send_review_reminders at 10,000 pilots"), paused(collect):
-        seconds, summary = time_reminders()
-        results["reminders_s_10000"] = round(seconds, 3)
-        results["reminders_summary_10000"] = summary
-    reset_todays_reminders(today)
-    with step("reminders: + 90 pilots per workspace (none due)"):
-        seed.add_reminder_pilots(rng, today, workspaces, per_workspace=90, due=0)
-    with step("send_review_reminders at 100,000 pilots"), paused(collect):
-        seconds, summary = time_reminders()
-        results["reminders_s_100000"] = round(seconds, 3)
-        results["reminders_summary_100000"] = summary
+        with step("reminders: 1,000 workspaces × 10 pilots (1,000 due)"):
+            workspaces = seed.seed_reminder_workspaces()
+            seed.add_reminder_pilots(rng, today, workspaces, per_workspace=10, due=1)
+        with step("send_review_reminders at 10,000 pilots"), paused(collect):
+            seconds, summary = time_reminders(today)
+            results["reminders_s_10000"] = round(seconds, 3)
+            results["reminders_summary_10000"] = summary
+        with step("reminders: + 90 pilots per workspace (none due)"):
+            seed.add_reminder_pilots(rng, today, workspaces, per_workspace=90, due=0)
+        with step("send_review_reminders at 100,000 pilots"), paused(collect):
+            seconds, summary = time_reminders(today)
+            results["reminders_s_100000"] = round(seconds, 3)
+            results["reminders_summary_100000"] = summary
 
-    with step("web data: 10 and 10,000 candidates"):
-        web = seed.seed_web(rng, today)
-    large = web["large"]
-    with step("in-process: queries and median times"), paused(collect):
-        results.update(toggle_in_process(signed_in_client(large.owner), large.candidate_codes))
-        for key, ws in (("10", web["small"]), ("10000", large)):
-            client = signed_in_client(ws.owner)
-            ms, queries, _ = timed_get(client, "/dashboard/")
-            results[f"dashboard_ms_{key}"] = round(ms, 2)
-            results[f"dashboard_queries_{key}"] = queries
-            ms, queries, _ = timed_get(client, "/candidates/")
-            results[f"list_ms_{key}"] = round(ms, 2)
-            results[f"list_queries_{key}"] = queries
+        with step("web data: 10 and 10,000 candidates"):
+            web = seed.seed_web(rng, today)
+        large = web["large"]
+        with step("in-process: queries and median times"), paused(collect):
+            results.update(toggle_in_process(signed_in_client(large.owner), large.candidate_codes))
+            clients = {
+                "10": signed_in_client(web["small"].owner),
+                "10000": signed_in_client(large.owner),
+            }
+            for name, url in (("dashboard", "/dashboard/"), ("list", "/candidates/")):
+                for key, page in timed_pages(clients, url).items():
+                    results[f"{name}_ms_{key}"] = round(page["ms"], 2)
+                    results[f"{name}_queries_{key}"] = page["queries"]
 
-    with step("collectstatic (the rest of it)"):
-        if collect.wait() != 0:
-            raise RuntimeError("collectstatic failed")
-    connection.close()  # gunicorn's workers open their own
+        with step("collectstatic (the rest of it)"):
+            if collect.wait() != 0:
+                raise RuntimeError("collectstatic failed")
+        connection.close()  # gunicorn's workers open their own
 
-    client = signed_in_client(large.owner)
-    session = client.cookies["sessionid"].value
-    codes_file = tmp / "codes.txt"
-    codes_file.write_text("\n".join(large.candidate_codes[:2000]) + "\n")
-    port = free_port()
-    with gunicorn(env, port, tmp / "gunicorn.log"):
-        status, headers, body, _ = http_get(
-            port, f"/candidates/{large.candidate_codes[0]}/", {"Cookie": f"sessionid={session}"}
-        )
-        assert status == 200, status
-        csrf_cookie = next(
-            c.split(";")[0] for c in headers["set-cookie"] if c.startswith("csrftoken=")
-        )
-        token = re.search(rb'"X-CSRFToken": "([^"]+)"', body).group(1).decode()
-        cookie = f"sessionid={session}; {csrf_cookie}"
-        wrk_env = {
-            "BENCH_COOKIE": cookie,
-            "BENCH_CSRF": token,
-            "BENCH_CODES": str(codes_file),
-            "BENCH_ORIGIN": f"http://127.0.0.1:{port}",
-        }
-        with step("first page load"):
-            results["first_load_bytes"], results["first_load_files"] = first_load(port, cookie)
-        with step(f"wrk warm-up, then {args.rounds} × {args.duration}s per view"):
-            for mode in ("ping", "toggle"):
-                wrk(port, mode, 3, args.connections, wrk_env)
-            rounds = {"ping": [], "toggle": []}
-            for _ in range(args.rounds):
-                for mode in rounds:
-                    rounds[mode].append(wrk(port, mode, args.duration, args.connections, wrk_env))
-    ping = median_round(rounds["ping"])
-    toggle = median_round(rounds["toggle"])
+        client = signed_in_client(large.owner)
+        session = client.cookies["sessionid"].value
+        codes_file = tmp / "codes.txt"
+        codes_file.write_text("\n".join(large.candidate_codes[:2000]) + "\n")
+        port = free_port()
+        with gunicorn(env, port, tmp / "gunicorn.log"):
+            status, headers, body, _ = http_get(
+                port, f"/candidates/{large.candidate_codes[0]}/", {"Cookie": f"sessionid={session}"}
+            )
+            assert status == 200, status
+            csrf_cookie = next(
+                c.split(";")[0] for c in headers["set-cookie"] if c.startswith("csrftoken=")
+            )
+            token = re.search(rb'"X-CSRFToken": "([^"]+)"', body).group(1).decode()
+            cookie = f"sessionid={session}; {csrf_cookie}"
+            wrk_env = {
+                "BENCH_COOKIE": cookie,
+                "BENCH_CSRF": token,
+                "BENCH_CODES": str(codes_file),
+                "BENCH_ORIGIN": f"http://127.0.0.1:{port}",
+            }
+            with step("first page load"):
+                results["first_load_bytes"], results["first_load_files"] = first_load(port, cookie)
+            with step(f"wrk: warm-up, then {args.rounds} rounds of {args.duration}s per view"):
+                for mode in ("ping", "toggle"):
+                    wrk(port, mode, 3, args.connections, wrk_env)
+                # Short turns, back to back and in alternating order, so that both views
+                # meet the same background load (a shared machine's load drifts).
+                rounds = [
+                    {
+                        m: wrk(port, m, args.duration, args.connections, wrk_env)
+                        for m in (("ping", "toggle") if n % 2 == 0 else ("toggle", "ping"))
+                    }
+                    for n in range(args.rounds)
+                ]
+    finally:
+        if collect.poll() is None:  # the run failed early
+            collect.send_signal(signal.SIGCONT)
+            collect.kill()
+    ping, toggle = (summarise([r[mode] for r in rounds]) for mode in ("ping", "toggle"))
     results.update(
         {
             "toggle_rps": round(toggle["rps"], 1),
@@ -494,7 +516,13 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
             "minimal_p95_ms": round(ping["p95_us"] / 1000, 2),
             "toggle_wire_bytes": round(toggle["bytes"] / toggle["requests"]),
             "connections": args.connections,
-            "wrk_rounds": {m: [round(r["rps"], 1) for r in rs] for m, rs in rounds.items()},
+            "wrk_rounds": [
+                {
+                    "minimal_rps": round(r["ping"]["rps"], 1),
+                    "toggle_rps": round(r["toggle"]["rps"], 1),
+                }
+                for r in rounds
+            ],
             "gunicorn_config": "gunicorn.conf.py"
             if (ROOT / "gunicorn.conf.py").exists()
             else "command line only",
@@ -504,8 +532,18 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
     return results
 
 
-def median_round(rounds: list[dict]) -> dict:
-    return sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
+def summarise(runs: list[dict]) -> dict:
+    """All turns of one view together: requests over time, and each latency percentile's
+    median across turns."""
+    seconds = sum(r["duration_us"] for r in runs) / 1e6
+    summary = {
+        "rps": sum(r["requests"] for r in runs) / seconds,
+        "requests": sum(r["requests"] for r in runs),
+        "bytes": sum(r["bytes"] for r in runs),
+    }
+    for key in ("p50_us", "p95_us", "p99_us"):
+        summary[key] = statistics.median(r[key] for r in runs)
+    return summary
 
 
 def print_table(r: dict) -> list[str]:

@@ -114,12 +114,11 @@ def _recent_activity(workspace: Workspace) -> list[dict]:
 
 def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
     hourly = PilotSettings.for_workspace(workspace).hourly_value
-    active = (
-        Pilot.objects.for_workspace(workspace).active().with_totals().select_related("candidate")
-    )
-    # One more than shown, to know whether to link to all of them.
+    pilots = Pilot.objects.for_workspace(workspace).active().select_related("candidate")
+    active = pilots.with_totals()
+    # The due list shows no totals. One more than shown, to know whether to link to all.
     due = list(
-        active.filter(review_date__lte=today).order_by("review_date", "candidate__name", "id")[
+        pilots.filter(review_date__lte=today).order_by("review_date", "candidate__name", "id")[
             : DUE_LIMIT + 1
         ]
     )

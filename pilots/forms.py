@@ -131,6 +131,9 @@ class PilotForm(forms.ModelForm):
                         "hx-trigger": "change",
                         "hx-target": "#cost-check",
                         "hx-swap": "innerHTML",
+                        # One request at a time, then only the latest change: a slow answer
+                        # never overwrites a newer one.
+                        "hx-sync": "closest form:queue last",
                     }
                 )
         if not needs_override:

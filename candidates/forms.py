@@ -4,7 +4,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from candidates.criteria import CRITERIA, FILTER_QUESTIONS
+from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_QUESTIONS
 from candidates.models import Asset, Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import Colour, Rule, Thresholds
 
@@ -85,6 +85,17 @@ class _ChecklistFormBase(forms.Form):
         for field in CHECKLIST_FIELDS:
             setattr(self.instance, field, self.cleaned_data[field])
         return self.instance
+
+    def fields_to_save(self) -> list[str]:
+        """What saving must write: the eight ticks with the score and colour they give
+        (always together, so that they agree even when two tabs tick at once) and the notes
+        that changed (the others would be written unchanged)."""
+        notes = [
+            c.note_field
+            for c in CRITERIA
+            if self.cleaned_data[c.note_field] != self.initial[c.note_field]
+        ]
+        return [*CRITERION_FIELDS, *notes, "score", "colour"]
 
     def rows(self):
         """(criterion, tick field, note field) for the template."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -188,6 +190,28 @@ class Candidate(models.Model):
         return self.evaluations.filter(Q(frozen_at__isnull=False) | Q(score__gt=0)).exists()
 
 
+class EvaluationManager(models.Manager):
+    def open_for_tick(self, workspace: Workspace, candidate_code: str) -> Evaluation | None:
+        """The open evaluation of the workspace's candidate with this code, with the
+        candidate's status as `candidate_status`; None if there is none (or the code is
+        another workspace's).
+
+        The live checklist runs this at every tick, so it is the one query of the app
+        written in SQL (`Manager.raw`, parameters bound by the driver): building the
+        equivalent ORM query (a join, three filters, an annotation) cost 0.41 ms against
+        0.12 ms here (`make bench`; see the README's Performance section). The unique
+        candidate code and the one-open-evaluation constraint make it two index lookups.
+        """
+        evaluation, candidate = self.model._meta.db_table, Candidate._meta.db_table
+        query = self.raw(
+            f"SELECT e.*, c.status AS candidate_status FROM {evaluation} e "  # noqa: S608 (table names from models)
+            f"JOIN {candidate} c ON c.id = e.candidate_id "
+            "WHERE c.code = %s AND c.workspace_id = %s AND e.frozen_at IS NULL",
+            [candidate_code, workspace.pk],
+        )
+        return next(iter(query), None)
+
+
 class Evaluation(models.Model):
     """One pass through the 8-point checklist, scored under the rule in force at the time.
 
@@ -225,6 +249,8 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     frozen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EvaluationManager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -315,6 +341,18 @@ class Evaluation(models.Model):
 
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    def save_ticks(self, fields: Iterable[str]) -> bool:
+        """Write these fields (and the time) of this open evaluation; False, writing nothing,
+        if it was frozen since it was read (a re-evaluation or a pilot started in another
+        tab): a frozen evaluation is a record and never changes.
+
+        The live checklist's write, at every tick: an UPDATE of the given columns only.
+        """
+        self.updated_at = timezone.now()
+        values = {field: getattr(self, field) for field in fields}
+        still_open = Evaluation.objects.filter(pk=self.pk, frozen_at__isnull=True)
+        return still_open.update(**values, updated_at=self.updated_at) == 1
 
     @transaction.atomic
     def reevaluate(self) -> Evaluation:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,6 @@ from accounts.workspaces import get_membership, owner_required, workspace_requir
 from candidates import transfer
 from candidates.criteria import CRITERIA, FILTER_QUESTIONS
 from candidates.forms import (
-    CHECKLIST_FIELDS,
     CandidateFilterForm,
     CandidateForm,
     ChecklistForm,
@@ -29,8 +27,6 @@ from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
-# What a tick changes: the ticks and notes, the score and colour they give, the time.
-CHECKLIST_SAVED_FIELDS = [*CHECKLIST_FIELDS, "score", "colour", "updated_at"]
 
 
 def _safe_next(request) -> str | None:
@@ -125,29 +121,41 @@ def candidate_detail(request, code: str):
     return render(request, "candidates/detail.html", context)
 
 
+def _open_evaluation(request, code: str) -> Evaluation:
+    """The candidate's open evaluation, with its candidate's status as `candidate_status`."""
+    evaluation = Evaluation.objects.open_for_tick(request.workspace, code)
+    if evaluation is None:  # none yet; a code from another workspace is a 404
+        evaluation = _get_candidate_for(request, code).current_evaluation()
+        evaluation.candidate_status = evaluation.candidate.status
+    return evaluation
+
+
 @require_POST
 @workspace_required
 def checklist_save(request, code: str):
     """Each tick (htmx) or the no-JS submit: rescore the current evaluation and save it.
 
-    The app's hottest path (`make bench` measures it): one query finds the evaluation
-    with its candidate, one saves the ticks, and the answer is the light alone.
+    The app's hottest path (`make bench` measures it): one query finds the evaluation and
+    its candidate's status, one writes what the tick changed, and the answer is the light
+    alone.
     """
-    try:
-        # get(), not first(): at most one open evaluation per candidate (a unique
-        # constraint), so no ORDER BY. Only the candidate's status comes along: the light
-        # needs nothing else of it, and a Candidate row is costly to build at every tick.
-        evaluation = Evaluation.objects.annotate(candidate_status=F("candidate__status")).get(
-            candidate__workspace=request.workspace, candidate__code=code, frozen_at__isnull=True
-        )
-    except Evaluation.DoesNotExist:  # none yet; a code from another workspace is a 404
-        evaluation = _get_candidate_for(request, code).current_evaluation()
-        evaluation.candidate_status = evaluation.candidate.status
-    form = ChecklistForm(request.POST, instance=evaluation)
-    if form.is_valid():
+    for _attempt in range(2):
+        evaluation = _open_evaluation(request, code)
+        form = ChecklistForm(request.POST, instance=evaluation)
+        if not form.is_valid():
+            break
         evaluation = form.apply()
         evaluation.rescore()
-        evaluation.save(update_fields=CHECKLIST_SAVED_FIELDS)
+        if evaluation.save_ticks(form.fields_to_save()):
+            break
+        # Frozen since it was read (a re-evaluation or a pilot started in another tab): the
+        # frozen record keeps its ticks, and these go to the new current evaluation.
+    else:
+        form.add_error(
+            None,
+            _("This evaluation was just saved to the history from another tab. Reload the page."),
+        )
+    if form.is_valid():
         if evaluation.candidate_status == Status.NEW:
             # The first tick moves a new candidate on (compare-and-set: never overwrites
             # a status that changed meanwhile, e.g. a pilot started in another tab).

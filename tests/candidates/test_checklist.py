@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.criteria import CRITERION_FIELDS
-from candidates.models import Status
+from candidates.models import Evaluation, Status
 from tests.conftest import make_candidate
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +248,7 @@ def test_ticking_needs_a_login(client, candidate):
 
 
 def test_another_workspace_cannot_tick(outsider_client, candidate):
+    candidate.current_evaluation()  # open, as after a first visit: found by code alone
     response = outsider_client.post(_checklist_url(candidate), _ticks(8), HTTP_HX_REQUEST="true")
     assert response.status_code == 404
     assert candidate.current_evaluation().score == 0
@@ -272,3 +273,41 @@ def test_in_spanish_the_checklist_uses_the_articles_names(owner_client, candidat
     assert '<html lang="es">' in body
     assert "1. Cliente ideal compatible" in body
     assert "Compatible ideal customer" not in body
+
+
+# --- a tick racing a re-evaluation in another tab ------------------------------------------
+
+
+def _frozen_after_reading(monkeypatch, candidate) -> Evaluation:
+    """The evaluation as the tick reads it, re-evaluated (frozen) by another tab before the
+    tick writes. Returns the frozen one."""
+    stale = Evaluation.objects.open_for_tick(candidate.workspace, candidate.code)
+    candidate.current_evaluation().reevaluate()
+    reads = iter([stale])
+    real = Evaluation.objects.open_for_tick
+    monkeypatch.setattr(
+        Evaluation.objects, "open_for_tick", lambda *args: next(reads, None) or real(*args)
+    )
+    return stale
+
+
+def test_a_tick_never_changes_an_evaluation_frozen_since_it_was_read(
+    owner_client, candidate, monkeypatch
+):
+    frozen = _frozen_after_reading(monkeypatch, candidate)
+    response = owner_client.post(_checklist_url(candidate), _ticks(3), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "3/8" in response.content.decode()
+    frozen.refresh_from_db()
+    assert frozen.frozen_at is not None and frozen.score == 0  # the record stays as it was
+    assert candidate.current_evaluation().score == 3  # the ticks went to the open one
+
+
+def test_a_tick_that_keeps_losing_the_race_says_so_and_saves_nothing(
+    owner_client, candidate, monkeypatch
+):
+    monkeypatch.setattr(Evaluation, "save_ticks", lambda self, fields: False)
+    response = owner_client.post(_checklist_url(candidate), _ticks(3), HTTP_HX_REQUEST="true")
+    assert "saved to the history from another tab" in response.content.decode()
+    assert "Saved at" not in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.status == Status.NEW

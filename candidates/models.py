@@ -160,9 +160,14 @@ class Candidate(models.Model):
             ),
         ]
         indexes = [
-            # The candidate list: a workspace's active candidates, newest first.
+            # The candidate list: a workspace's active candidates in the list's exact order
+            # (newest first, ties by id), so that a page reads 20 rows, not all of them.
+            # Partial, not on archived_at: PostgreSQL orders by an index only past columns
+            # compared with "=", and "archived_at IS NULL" is not one.
             models.Index(
-                fields=["workspace", "archived_at", "-created_at"], name="candidate_list_idx"
+                fields=["workspace", "-created_at", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="candidate_list_idx",
             ),
         ]
 

@@ -27,9 +27,7 @@ import argparse
 import csv
 import json
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,11 +44,7 @@ WORKSPACES, MEMBERS, CANDIDATES, PILOTS = 10, 5, 20, 3
 LOGIN_ALLOWANCE = 300  # seconds for everyone to log in before the measured phase
 sys.path.insert(0, str(ROOT))  # the project's apps, when run as benchmarks/loadtest.py
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from benchmarks import common  # noqa: E402 (after the path)
 
 
 def admin_sql(server: str, statement: str) -> None:
@@ -63,20 +57,10 @@ def admin_sql(server: str, statement: str) -> None:
 def production_env(database_url: str, port: int, workers: int) -> dict[str, str]:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "semaforo.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies not limited to HTTPS.
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "STATIC_ROOT": str(OUT / "static"),
+        **common.production_env(database_url, str(OUT / "static")),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
-        "LOG_LEVEL": "WARNING",
     }
 
 
@@ -264,7 +248,7 @@ def main() -> int:
     args = parser.parse_args()
 
     server_url = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
-    port = free_port()
+    port = common.free_port()
     env = production_env(f"{server_url}/{DB_NAME}", port, args.workers)
     os.environ.update(env)  # this process seeds and checks through the same settings
     OUT.mkdir(parents=True, exist_ok=True)

@@ -150,6 +150,16 @@ def test_a_note_is_saved_with_the_ticks(owner_client, candidate):
     assert 'value="Same neighbourhood"' in body
 
 
+def test_a_note_emptied_later_is_saved_empty_and_the_others_stay(owner_client, candidate):
+    notes = {"ideal_customer_note": "Same street", "measurable_note": "Coupon code"}
+    owner_client.post(_checklist_url(candidate), {**_ticks(2), **notes}, HTTP_HX_REQUEST="true")
+    data = {**_ticks(3), "ideal_customer_note": "", "measurable_note": "Coupon code"}
+    owner_client.post(_checklist_url(candidate), data, HTTP_HX_REQUEST="true")
+    evaluation = candidate.current_evaluation()
+    assert (evaluation.ideal_customer_note, evaluation.measurable_note) == ("", "Coupon code")
+    assert (evaluation.score, evaluation.colour) == (3, "yellow")
+
+
 def test_a_too_long_note_is_not_saved_and_the_light_says_so(owner_client, candidate):
     data = {**_ticks(4), "measurable_note": "x" * 301}
     response = owner_client.post(_checklist_url(candidate), data, HTTP_HX_REQUEST="true")

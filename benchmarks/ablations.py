@@ -1,0 +1,192 @@
+"""What each optimisation buys, for `make bench`: undone, measured; put back, measured again,
+in the same run on the same data. Printed as a second table and kept in results.json under
+"optimisations" (before = without it, after = as shipped).
+
+Indexes are dropped and created again with Django's schema editor (the migrations' own
+definitions); the toggle's ORM read and write are the ones it had before it was optimised.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+
+CALLS = 400  # ticks per measurement
+
+
+@contextmanager
+def without_indexes(model, *names: str):
+    """The model's named indexes dropped while the block runs, then created again (with
+    fresh planner statistics both ways, as in the rest of the run)."""
+    from django.db import connection
+
+    from benchmarks.run import analyze
+
+    indexes = [index for index in model._meta.indexes if index.name in names]
+    assert len(indexes) == len(names), names
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.remove_index(model, index)
+    analyze()
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            for index in indexes:
+                editor.add_index(model, index)
+        analyze()
+
+
+@contextmanager
+def orm_toggle():
+    """The toggle's read and write as they were with the ORM: a get() with a join, three
+    filters and an annotation; a save() of every checklist field."""
+    from django.db.models import F
+
+    from candidates.forms import CHECKLIST_FIELDS
+    from candidates.models import Evaluation
+
+    def read(workspace, code):
+        try:
+            return Evaluation.objects.annotate(candidate_status=F("candidate__status")).get(
+                candidate__workspace=workspace, candidate__code=code, frozen_at__isnull=True
+            )
+        except Evaluation.DoesNotExist:
+            return None
+
+    def write(evaluation, fields):
+        evaluation.save(update_fields=[*CHECKLIST_FIELDS, "score", "colour", "updated_at"])
+        return True
+
+    manager, sql_write = Evaluation.objects, Evaluation.save_ticks
+    manager.open_for_tick = read  # shadows the method on this manager, until deleted
+    Evaluation.save_ticks = write
+    try:
+        yield
+    finally:
+        del manager.open_for_tick
+        Evaluation.save_ticks = sql_write
+
+
+def _tick_ms(client, codes: list[str], ticks: int = CALLS) -> float:
+    """Median time of the htmx POST of a tick, in-process (django.test.Client)."""
+    from urllib.parse import urlencode
+
+    from candidates.criteria import CRITERIA
+
+    client.get(f"/candidates/{codes[0]}/")
+    token = client.cookies["csrftoken"].value
+    times = []
+    for n in range(ticks):
+        data = {"csrfmiddlewaretoken": token}
+        for i, criterion in enumerate(CRITERIA):
+            if (n + i) % 3 == 0:
+                data[criterion.field] = "on"
+            data[criterion.note_field] = ""
+        start = time.perf_counter()
+        response = client.post(
+            f"/candidates/{codes[n % 200]}/checklist/",
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(times[20:])  # after a warm-up
+
+
+def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
+    """client: the large workspace's owner; page_ms(client, url) and reminders_s() time a
+    page and the reminder job the way the rest of the benchmark does."""
+    from candidates.models import Candidate, Evaluation
+    from pilots.models import CoordinationEntry, Pilot, ResultEntry, Review
+
+    rows = []
+
+    def row(optimisation: str, measure: str, unit: str, before: float, after: float) -> None:
+        rows.append(
+            {
+                "optimisation": optimisation,
+                "measure": measure,
+                "unit": unit,
+                "before": round(before, 3),
+                "after": round(after, 3),
+            }
+        )
+
+    def dashboard() -> float:
+        return page_ms(client, "/dashboard/")
+
+    with without_indexes(
+        Evaluation, "evaluation_current_colour_idx", "evaluation_current_score_idx"
+    ):
+        before = dashboard()
+    row(
+        "current evaluations indexed by workspace and colour / score",
+        "dashboard at 10,000 candidates",
+        "ms",
+        before,
+        dashboard(),
+    )
+
+    with (
+        without_indexes(ResultEntry, "result_recent_idx"),
+        without_indexes(CoordinationEntry, "coordination_recent_idx"),
+        without_indexes(Review, "review_recent_idx"),
+    ):
+        before = dashboard()
+    row(
+        "recent activity indexed by workspace, newest first",
+        "dashboard at 10,000 candidates",
+        "ms",
+        before,
+        dashboard(),
+    )
+
+    with without_indexes(Candidate, "candidate_list_idx"):
+        before = page_ms(client, "/candidates/")
+    row(
+        "candidate list index in the list's order (partial: active candidates)",
+        "candidate list at 10,000 candidates",
+        "ms",
+        before,
+        page_ms(client, "/candidates/"),
+    )
+
+    with without_indexes(Pilot, "pilot_due_reminder_idx", "pilot_active_review_idx"):
+        before = reminders_s()
+    row(
+        "partial indexes on active pilots by review date",
+        "send_review_reminders at 100,000 pilots",
+        "s",
+        before,
+        reminders_s(),
+    )
+
+    # The toggle: its read and its write as ORM queries (the shapes it had), then in SQL.
+    with orm_toggle():
+        before = _tick_ms(client, codes)
+    row(
+        "toggle: its read and write in SQL (Manager.raw, a cursor) instead of the ORM",
+        "one tick, in-process",
+        "ms",
+        before,
+        _tick_ms(client, codes),
+    )
+
+    # The dashboard's HTML as it leaves the server, without and with GZipMiddleware.
+    plain = len(client.get("/dashboard/").content)
+    gzipped = len(client.get("/dashboard/", headers={"Accept-Encoding": "gzip"}).content)
+    row("HTML gzipped (GZipMiddleware)", "dashboard HTML", "bytes", plain, gzipped)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| optimisation | measured on | before | after |", "|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['optimisation']} | {r['measure']} | {r['before']:g} {r['unit']} "
+            f"| {r['after']:g} {r['unit']} |"
+        )
+    return "\n".join(lines)

@@ -1,6 +1,7 @@
 """What each optimisation buys, for `make bench`: undone, measured; put back, measured again,
 in the same run on the same data. Printed as a second table and kept in results.json under
-"optimisations" (before = without it, after = as shipped).
+"optimisations" (before = without it, after = as shipped), and flat in results.json as
+`<key>_before` and `<key>_after` (the key names the measure and its unit).
 
 Indexes are dropped and created again with Django's schema editor (the migrations' own
 definitions); the toggle's ORM read and write are the ones it had before it was optimised.
@@ -104,9 +105,10 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
 
     rows = []
 
-    def row(optimisation: str, measure: str, unit: str, before: float, after: float) -> None:
+    def row(key, optimisation: str, measure: str, unit: str, before: float, after: float):
         rows.append(
             {
+                "key": key,
                 "optimisation": optimisation,
                 "measure": measure,
                 "unit": unit,
@@ -123,6 +125,7 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     ):
         before = dashboard()
     row(
+        "evaluation_indexes_dashboard_ms",
         "current evaluations indexed by workspace and colour / score",
         "dashboard at 10,000 candidates",
         "ms",
@@ -137,6 +140,7 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     ):
         before = dashboard()
     row(
+        "activity_indexes_dashboard_ms",
         "recent activity indexed by workspace, newest first",
         "dashboard at 10,000 candidates",
         "ms",
@@ -147,6 +151,7 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     with without_indexes(Candidate, "candidate_list_idx"):
         before = page_ms(client, "/candidates/")
     row(
+        "list_index_list_ms",
         "candidate list index in the list's order (partial: active candidates)",
         "candidate list at 10,000 candidates",
         "ms",
@@ -157,6 +162,7 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     with without_indexes(Pilot, "pilot_due_reminder_idx", "pilot_active_review_idx"):
         before = reminders_s()
     row(
+        "pilot_indexes_reminders_s",
         "partial indexes on active pilots by review date",
         "send_review_reminders at 100,000 pilots",
         "s",
@@ -168,6 +174,7 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     with orm_toggle():
         before = _tick_ms(client, codes)
     row(
+        "toggle_sql_tick_ms",
         "toggle: its read and write in SQL (Manager.raw, a cursor) instead of the ORM",
         "one tick, in-process",
         "ms",
@@ -178,7 +185,14 @@ def measure(client, page_ms, reminders_s, codes: list[str]) -> list[dict]:
     # The dashboard's HTML as it leaves the server, without and with GZipMiddleware.
     plain = len(client.get("/dashboard/").content)
     gzipped = len(client.get("/dashboard/", headers={"Accept-Encoding": "gzip"}).content)
-    row("HTML gzipped (GZipMiddleware)", "dashboard HTML", "bytes", plain, gzipped)
+    row(
+        "gzip_dashboard_html_bytes",
+        "HTML gzipped (GZipMiddleware)",
+        "dashboard HTML",
+        "bytes",
+        plain,
+        gzipped,
+    )
     return rows
 
 

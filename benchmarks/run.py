@@ -398,7 +398,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
-    # results.json stays flat (numbers and two strings); lists and maps go beside it.
+    # results.json stays flat (numbers and strings); lists and maps go beside it.
     details = {k: v for k, v in results.items() if isinstance(v, list | dict)}
     flat = {k: v for k, v in results.items() if k not in details}
     for row in results.get("optimisations", []):

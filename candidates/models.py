@@ -207,7 +207,8 @@ class EvaluationManager(models.Manager):
         0.12 ms here (`make bench`; see the README's Performance section). The unique
         candidate code and the one-open-evaluation constraint make it two index lookups.
         """
-        evaluation, candidate = self.model._meta.db_table, Candidate._meta.db_table
+        quote = connections[self.db].ops.quote_name
+        evaluation, candidate = quote(self.model._meta.db_table), quote(Candidate._meta.db_table)
         query = self.raw(
             f"SELECT e.*, c.status AS candidate_status FROM {evaluation} e "  # noqa: S608 (table names from models)
             f"JOIN {candidate} c ON c.id = e.candidate_id "
@@ -374,7 +375,16 @@ class Evaluation(models.Model):
 
     @transaction.atomic
     def reevaluate(self) -> Evaluation:
-        """Freeze this evaluation into history; return a new current one prefilled from it."""
-        self.frozen_at = timezone.now()
-        self.save(update_fields=["frozen_at"])
+        """Freeze this evaluation into history; return a new current one prefilled from it.
+
+        The freeze is a compare-and-set and the prefill reads the row as frozen, so a tick
+        saved just before is in both, and one saved just after goes to the new one
+        (`save_ticks`). If another request froze it first (a double submit, two tabs), it is
+        not frozen twice: that request's new current evaluation is returned.
+        """
+        still_open = Evaluation.objects.filter(pk=self.pk, frozen_at__isnull=True)
+        frozen = still_open.update(frozen_at=timezone.now())
+        self.refresh_from_db()
+        if not frozen:
+            return self.candidate.current_evaluation()
         return Evaluation.start(self.candidate, prefill=self)

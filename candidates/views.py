@@ -150,7 +150,10 @@ def checklist_save(request, code: str):
             break
         # Frozen since it was read (a re-evaluation or a pilot started in another tab): the
         # frozen record keeps its ticks, and these go to the new current evaluation.
-    else:
+    else:  # lost twice: nothing saved; the light shows what is stored, and says so
+        evaluation = _open_evaluation(request, code)
+        form = ChecklistForm(request.POST, instance=evaluation)
+        form.is_valid()
         form.add_error(
             None,
             _("This evaluation was just saved to the history from another tab. Reload the page."),

@@ -316,8 +316,31 @@ def test_a_tick_that_keeps_losing_the_race_says_so_and_saves_nothing(
     owner_client, candidate, monkeypatch
 ):
     monkeypatch.setattr(Evaluation, "save_ticks", lambda self, fields: False)
-    response = owner_client.post(_checklist_url(candidate), _ticks(3), HTTP_HX_REQUEST="true")
-    assert "saved to the history from another tab" in response.content.decode()
-    assert "Saved at" not in response.content.decode()
+    response = owner_client.post(_checklist_url(candidate), _ticks(7), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "saved to the history from another tab" in body and "Saved at" not in body
+    # The light shows what is stored (nothing was saved), not the ticks just sent.
+    assert "0/8" in body and "7/8" not in body and 'data-colour="red"' in body
     candidate.refresh_from_db()
     assert candidate.status == Status.NEW
+
+
+def test_re_evaluating_keeps_a_tick_saved_after_the_page_was_read(candidate):
+    page = candidate.current_evaluation()  # read before the tick below
+    ticked = Evaluation.objects.open_for_tick(candidate.workspace, candidate.code)
+    ticked.ideal_customer = True
+    ticked.rescore()
+    assert ticked.save_ticks(["ideal_customer", "score", "colour"])
+    new = page.reevaluate()
+    page.refresh_from_db()
+    assert page.frozen_at is not None and page.ideal_customer  # the record has the tick
+    assert new.ideal_customer and new.score == 1  # and so does the new current one
+
+
+def test_re_evaluating_twice_at_once_freezes_once_and_keeps_one_current(candidate):
+    first_tab = candidate.current_evaluation()
+    second_tab = Evaluation.objects.get(pk=first_tab.pk)
+    new = first_tab.reevaluate()
+    assert second_tab.reevaluate() == new  # no second freeze, no second current evaluation
+    assert candidate.evaluations.count() == 2
+    assert candidate.evaluations.filter(frozen_at__isnull=True).get() == new

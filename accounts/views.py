@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +23,7 @@ from accounts.forms import (
 from accounts.models import Invitation, User
 from accounts.workspaces import owner_required, switch_to, workspace_required
 from semaforo.lib import throttle
+from semaforo.lib.redirects import local_next
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 HOUR = 60 * 60
@@ -71,13 +71,7 @@ def switch_workspace(request):
     )
     switch_to(request, membership.workspace)
     messages.success(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
-    next_url = request.POST.get("next", "")
-    # Only local paths: redirect() would try a bare word ("candidates") as a view name and 500.
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "home"
-    return redirect(next_url)
+    return redirect(local_next(request) or "home")
 
 
 @require_http_methods(["GET", "POST"])

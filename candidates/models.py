@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
-from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_FIELDS
+from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_FIELDS, FILTER_QUESTIONS
 from candidates.scoring import (
     MAX_SCORE,
     PRESETS,
@@ -183,6 +183,10 @@ class Candidate(models.Model):
 
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def filter_answers(self) -> list[tuple[str, str]]:
+        """(question, this candidate's answer) for the 60-second smoke filter."""
+        return [(question, getattr(self, field)) for field, question in FILTER_QUESTIONS]
 
     def current_evaluation(self) -> Evaluation:
         """The evaluation being edited; created (empty) on first use."""

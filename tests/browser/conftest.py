@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -30,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+# For tests run once per language: (browser locale, the site language it should pick).
+LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
 
 # Runs before any page script, on every page and after every navigation. It reports through
 # a binding exposed on the context, so nothing is lost when a page unloads.
@@ -108,6 +113,20 @@ class Browser:
         # console.error in the page, so they are taken from the protocol as well.
         if message.type == "error":
             self.problems.add("console", message.text)
+
+
+def log_in(page, base_url: str, email: str) -> None:
+    """Sign in through the real login form (its field names do not depend on the language);
+    the user lands on the dashboard."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url + reverse("login"))
+    page.locator("main form input[name=username]").fill(email)
+    page.locator("main form input[name=password]").fill(PASSWORD)
+    login_url = page.url
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: url != login_url)
+    expect(page).to_have_url(base_url + reverse("pilots:dashboard"))
 
 
 @pytest.hookimpl(wrapper=True)

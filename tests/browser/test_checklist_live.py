@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from candidates.models import Candidate
 from candidates.scoring import MAX_SCORE, PRESETS, Rule, colour_for
+from tests.browser.conftest import LANGUAGES
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,6 @@ WORDS = {
     "en": {"red": "Red", "yellow": "Yellow", "green": "Green"},
     "es": {"red": "Rojo", "yellow": "Amarillo", "green": "Verde"},
 }
-LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
 
 
 def expected_colour(score: int) -> str:

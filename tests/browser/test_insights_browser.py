@@ -4,26 +4,24 @@ language switch, and the live (htmx) cost check on the new-pilot page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from accounts.services import create_workspace
 from candidates.criteria import CRITERION_FIELDS
-from candidates.models import Candidate, Evaluation
+from candidates.models import Candidate
 from pilots import services
-from pilots.models import Decision, Measurement, Pilot
+from pilots.models import Decision, Pilot
 from semaforo.lib.codes import random_token
-from tests.conftest import PASSWORD, make_candidate, make_user
-from tests.pilots.conftest import set_hourly_value
+from tests.browser.conftest import LANGUAGES, log_in
+from tests.conftest import make_candidate
+from tests.pilots.conftest import make_pilot, set_hourly_value
 
 pytestmark = pytest.mark.browser
 
-LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
 WORDS = {
     "en": {
         "nav": "What works for us",
@@ -65,55 +63,30 @@ WORDS = {
 OTHER = {"en": "es", "es": "en"}
 
 
-def log_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.locator("main form input[name=username]").fill(email)
-    page.locator("main form input[name=password]").fill(PASSWORD)
-    login_url = page.url
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: url != login_url)
-
-
 def start(candidate: Candidate, owner, **fields) -> Pilot:
-    today = timezone.localdate()
-    pilot = Pilot(
-        offer=fields.pop("offer", f"Offer of {candidate.name}"),
-        script="Te recomiendo la tienda de al lado.\nDiles que vienes de parte del spa.",
-        measurement=Measurement.TRACKED_LINK,
-        landing_url="https://spa-serena.example/oferta",
-        start_date=today,
-        length_days=14,
-        review_date=today + timedelta(days=14),
-        **fields,
-    )
-    return services.start_pilot(pilot, candidate, owner)
+    """A pilot started today (the real date: no frozen clock here), with a two-line script."""
+    fields.setdefault("offer", f"Offer of {candidate.name}")
+    script = "Te recomiendo la tienda de al lado.\nDiles que vienes de parte del spa."
+    return make_pilot(candidate, owner, start_date=timezone.localdate(), script=script, **fields)
 
 
 def finished(workspace, owner, name: str, ticks, decision: Decision) -> None:
-    candidate = Candidate.objects.create(workspace=workspace, name=name)
-    evaluation = Evaluation.start(candidate)
-    for field in ticks:
-        setattr(evaluation, field, True)
-    evaluation.rescore()
-    evaluation.save()
+    candidate = make_candidate(workspace, name, ticks=ticks)
     services.record_review(start(candidate, owner), owner, {"decision": decision})
 
 
-def owner_with_history(language: str):
-    owner = make_user(f"insights-{language}@example.com")
-    workspace = create_workspace(owner, "Tienda Luna")
+def add_history(workspace, owner) -> None:
     points = CRITERION_FIELDS
     finished(workspace, owner, "Verde", points, Decision.PROMOTE)
     finished(workspace, owner, "Amarillo 1", points[:4], Decision.PROMOTE)
     finished(workspace, owner, "Amarillo 2", (*points[:3], points[7]), Decision.PROMOTE)
     finished(workspace, owner, "Amarillo 3", points[:3], Decision.STOP_DISCARD)
-    return owner, workspace
 
 
 @pytest.mark.parametrize(("locale", "language"), LANGUAGES)
-def test_what_works_for_us(browser, locale, language):
+def test_what_works_for_us(browser, owner, workspace, locale, language):
     words = WORDS[language]
-    owner, _workspace = owner_with_history(language)
+    add_history(workspace, owner)
     page = browser.new_page(locale=locale)
     log_in(page, browser.url, owner.email)
     page.get_by_role("link", name=words["nav"], exact=True).click()
@@ -137,10 +110,10 @@ def test_what_works_for_us(browser, locale, language):
 
 
 @pytest.mark.parametrize(("locale", "language"), LANGUAGES)
-def test_the_partner_reads_the_one_pager_in_their_language(browser, locale, language):
+def test_the_partner_reads_the_one_pager_in_their_language(
+    browser, owner, workspace, locale, language
+):
     words = WORDS[language]
-    owner = make_user(f"one-pager-{language}@example.com")
-    workspace = create_workspace(owner, "Tienda Luna")
     set_hourly_value(workspace, "55")
     pilot = start(
         make_candidate(workspace, "Spa Serena", ticks=5, notes="SECRET-NOTE"),
@@ -171,10 +144,8 @@ def test_the_partner_reads_the_one_pager_in_their_language(browser, locale, lang
 
 
 @pytest.mark.parametrize(("locale", "language"), LANGUAGES)
-def test_the_cost_check_follows_the_estimate_live(browser, locale, language):
+def test_the_cost_check_follows_the_estimate_live(browser, owner, workspace, locale, language):
     words = WORDS[language]
-    owner = make_user(f"cost-{language}@example.com")
-    workspace = create_workspace(owner, "Tienda Luna")
     set_hourly_value(workspace, "20")
     candidate = make_candidate(workspace, "Spa Serena", ticks=4)
     page = browser.new_page(locale=locale)

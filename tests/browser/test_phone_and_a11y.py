@@ -25,7 +25,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from candidates.scoring import MAX_SCORE
-from tests.conftest import PASSWORD
+from tests.browser.conftest import LANGUAGES, log_in
+from tests.conftest import must_not_skip
 from tests.sample_pages import SamplePages, populate
 
 pytestmark = pytest.mark.browser
@@ -36,14 +37,6 @@ AXE_VERSION = "4"
 AXE_DIR = Path(os.environ.get("SEMAFORO_AXE_DIR", Path.home() / ".cache" / "semaforo-axe"))
 AXE_FILE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
-LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
-
-
-def _strict() -> bool:
-    return any(
-        os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
-        for name in ("REQUIRE_BROWSER", "CI")
-    )
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +68,7 @@ def axe_source() -> str:
             if run.returncode != 0 or not AXE_FILE.exists():
                 problem = f"npm install axe-core@{AXE_VERSION} failed:\n{run.stdout}{run.stderr}"
     if problem:
-        if _strict():
+        if must_not_skip():
             pytest.fail(f"{problem}\nUnder CI / REQUIRE_BROWSER=1 the axe tests may not skip.")
         pytest.skip(f"{problem} (the axe-core checks need it; run with network access once)")
     return AXE_FILE.read_text(encoding="utf-8")
@@ -84,15 +77,6 @@ def axe_source() -> str:
 @pytest.fixture
 def sample(owner, workspace) -> SamplePages:
     return populate(workspace, owner)
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.locator("main form input[name=username]").fill(email)
-    page.locator("main form input[name=password]").fill(PASSWORD)
-    login_url = page.url
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: url != login_url)
 
 
 def signed_in_page(browser, user, *, language: str = "en", locale: str = "en-US") -> Page:

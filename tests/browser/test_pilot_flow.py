@@ -24,7 +24,8 @@ from accounts.services import create_workspace
 from candidates.models import Status
 from candidates.scoring import MAX_SCORE
 from pilots.models import Decision, Measurement, Outcome, Pilot, PilotStatus, Review
-from tests.conftest import PASSWORD, make_candidate, make_user
+from tests.browser.conftest import LANGUAGES, log_in
+from tests.conftest import make_candidate, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -92,18 +93,6 @@ WORDS = {
         "alliance": "Alianza",
     },
 }
-LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    """Through the real login form; field names do not depend on the language."""
-    page.goto(base_url + reverse("login"))
-    page.locator("main form input[name=username]").fill(email)
-    page.locator("main form input[name=password]").fill(PASSWORD)
-    login_url = page.url
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: url != login_url)
-    expect(page).to_have_url(base_url + reverse("pilots:dashboard"))
 
 
 def figure(page: Page, label: str):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_pilot_flow import log_in
+from tests.browser.conftest import log_in
 from tests.conftest import make_candidate
 from tests.pilots.conftest import make_pilot
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.criteria import CRITERION_FIELDS
-from candidates.models import Candidate, Evaluation
+from candidates.models import Evaluation
 from pilots import services
 from pilots.insights import SMALL_SAMPLE
 from pilots.models import Decision, Outcome, Pilot, PilotStatus
@@ -58,12 +58,7 @@ def finished_pilot(
     extend: bool = False,
 ) -> Pilot:
     """A pilot started on a checklist with exactly these ticks, then reviewed to the end."""
-    candidate = Candidate.objects.create(workspace=workspace, name=name)
-    evaluation = Evaluation.start(candidate)
-    for field in ticks:
-        setattr(evaluation, field, True)
-    evaluation.rescore()
-    evaluation.save()
+    candidate = make_candidate(workspace, name, ticks=ticks)
     pilot = make_pilot(candidate, owner, offer=f"Offer of {name}")
     if referrals or sales:
         log_result(pilot, referrals=referrals, sales=sales)

@@ -23,6 +23,7 @@ from accounts.models import Role
 from pilots import reminders
 from pilots import services as pilot_services
 from pilots.models import CoordinationEntry, Pilot, ReminderKind, ResultEntry, Source
+from tests.conftest import client_for
 from tests.security.sweep import all_urls
 from tests.test_isolation import WorkspaceA
 
@@ -131,9 +132,7 @@ def _fetch_everything(a: WorkspaceA) -> dict[str, object]:
     HTML (test_nothing_turns_escaping_off below keeps it that way)."""
     urls = [(name, url) for name, url in all_urls(a) if not name.startswith("admin:")]
     responses = {}
-    for who, client in (("owner", Client()), ("visitor", Client())):
-        if who == "owner":
-            client.force_login(a.owner)
+    for who, client in (("owner", client_for(a.owner)), ("visitor", Client())):
         for name, url in urls:
             if name == "logout":
                 continue
@@ -190,8 +189,7 @@ def test_every_field_is_shown_somewhere_so_the_sweep_proves_something(a, planted
 
 
 def test_exports_and_calendar_files_are_not_html(a, planted):
-    owner = Client()
-    owner.force_login(a.owner)
+    owner = client_for(a.owner)
     for name, url in all_urls(a):
         if name in {"candidates:export", "pilots:export", "pilots:ics", "pilots:calendar_feed"}:
             response = owner.get(url)

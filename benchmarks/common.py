@@ -1,10 +1,24 @@
 """What `make bench` (run.py) and `make loadtest` (loadtest.py) share: the environment that
-runs the app as production does, on plain HTTP on loopback, and a free port for it."""
+runs the app as production does, on plain HTTP on loopback, a free port for it, gunicorn
+started and stopped, one GET counted on the wire, and CREATE/DROP DATABASE on PostgreSQL."""
 
 from __future__ import annotations
 
+import gzip
+import http.client
+import io
+import os
 import secrets
+import signal
 import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(database_url: str, static_root: str) -> dict[str, str]:
@@ -28,3 +42,93 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# --- HTTP --------------------------------------------------------------------------------
+
+
+class _Received:
+    """A response already read off the socket, for http.client.HTTPResponse to parse."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def makefile(self, mode: str) -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+
+def http_get(
+    port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes, int]:
+    """One GET on loopback: (status, headers, decoded body, bytes received). Over a raw
+    socket so that the bytes received are those on the wire: headers, chunks, gzip or br."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        with sock.makefile("rb") as stream:
+            raw = stream.read()
+    response = http.client.HTTPResponse(_Received(raw))
+    response.begin()
+    body = response.read()  # without the chunked transfer encoding
+    encoding = response.getheader("Content-Encoding", "")
+    if encoding == "gzip":
+        body = gzip.decompress(body)
+    elif encoding == "br":
+        import brotli
+
+        body = brotli.decompress(body)
+    return response.status, response.msg, body, len(raw)
+
+
+# --- gunicorn ----------------------------------------------------------------------------
+
+
+@contextmanager
+def gunicorn(args: list[str], env: dict[str, str], port: int, log_path: Path):
+    """`gunicorn ARGS` run from the project's root (its gunicorn.conf.py applies; ARGS
+    override it) with `env` added to this process's environment, once /healthz answers on
+    `port`; stopped when the block ends."""
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *args],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if http_get(port, "/healthz")[0] == 200:
+                        break
+                except (OSError, http.client.HTTPException):
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start; see {log_path}")
+                time.sleep(0.2)
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The server's URL with the database `name` in it (in place of any it had)."""
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+def admin_sql(server_url: str, statement: str) -> None:
+    """A statement such as CREATE or DROP DATABASE, run from the server's `postgres`."""
+    import psycopg
+
+    with psycopg.connect(database_url(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(statement)

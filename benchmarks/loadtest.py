@@ -27,12 +27,9 @@ import argparse
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +42,6 @@ LOGIN_ALLOWANCE = 300  # seconds for everyone to log in before the measured phas
 sys.path.insert(0, str(ROOT))  # the project's apps, when run as benchmarks/loadtest.py
 
 from benchmarks import common  # noqa: E402 (after the path)
-
-
-def admin_sql(server: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def production_env(database_url: str, port: int, workers: int) -> dict[str, str]:
@@ -161,33 +151,6 @@ def seed(users: int, password_hash: str) -> list[dict]:
     return accounts
 
 
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(
-                f"gunicorn exited with {server.returncode}; see {OUT / 'gunicorn.log'}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f}s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def read_stats(prefix: Path) -> tuple[dict, list[dict]]:
     with open(f"{prefix}_stats.csv", newline="") as file:
         rows = list(csv.DictReader(file))
@@ -249,72 +212,60 @@ def main() -> int:
 
     server_url = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
     port = common.free_port()
-    env = production_env(f"{server_url}/{DB_NAME}", port, args.workers)
+    env = production_env(common.database_url(server_url, DB_NAME), port, args.workers)
     os.environ.update(env)  # this process seeds and checks through the same settings
     OUT.mkdir(parents=True, exist_ok=True)
     accounts_file, results_file = OUT / "accounts.json", OUT / "acknowledged.json"
     results_file.unlink(missing_ok=True)
 
-    admin_sql(server_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin_sql(server_url, f"CREATE DATABASE {DB_NAME}")
-    server = None
+    common.admin_sql(server_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    common.admin_sql(server_url, f"CREATE DATABASE {DB_NAME}")
     try:
         started = time.monotonic()
         accounts = prepare_database(args.users)
         accounts_file.write_text(json.dumps(accounts))
         print(f"seeded {len(accounts)} accounts in {time.monotonic() - started:.0f}s")
 
-        log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 (closed with the server)
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
         host = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{host}/healthz", server)
-        print(
-            f"gunicorn: {args.workers} workers on {host}; locust: {args.users} users log in, "
-            f"then {args.duration}s of ticks and dashboards"
-        )
-
-        locust = subprocess.run(
-            [
-                str(VENV_BIN / "locust"),
-                "--locustfile",
-                str(ROOT / "benchmarks" / "locustfile.py"),
-                "--headless",
-                "--host",
-                host,
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(max(1, args.users // 10)),
-                # The locustfile stops DURATION s after the last login; this is a safety bound.
-                "--run-time",
-                f"{args.duration + LOGIN_ALLOWANCE}s",
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(OUT / "locust"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env={
-                **env,
-                "LOADTEST_ACCOUNTS": str(accounts_file),
-                "LOADTEST_RESULTS": str(results_file),
-                "LOADTEST_USERS": str(args.users),
-                "LOADTEST_DURATION": str(args.duration),
-            },
-            timeout=args.duration + LOGIN_ALLOWANCE + 60,
-            check=False,
-        )
-        stop(server)
-        log.close()
+        with common.gunicorn(["--config", "gunicorn.conf.py"], env, port, OUT / "gunicorn.log"):
+            print(
+                f"gunicorn: {args.workers} workers on {host}; locust: {args.users} users log "
+                f"in, then {args.duration}s of ticks and dashboards"
+            )
+            locust = subprocess.run(
+                [
+                    str(VENV_BIN / "locust"),
+                    "--locustfile",
+                    str(ROOT / "benchmarks" / "locustfile.py"),
+                    "--headless",
+                    "--host",
+                    host,
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(max(1, args.users // 10)),
+                    # The locustfile stops DURATION s after the last login; this is a safety bound.
+                    "--run-time",
+                    f"{args.duration + LOGIN_ALLOWANCE}s",
+                    "--stop-timeout",
+                    "10",
+                    "--csv",
+                    str(OUT / "locust"),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env={
+                    **env,
+                    "LOADTEST_ACCOUNTS": str(accounts_file),
+                    "LOADTEST_RESULTS": str(results_file),
+                    "LOADTEST_USERS": str(args.users),
+                    "LOADTEST_DURATION": str(args.duration),
+                },
+                timeout=args.duration + LOGIN_ALLOWANCE + 60,
+                check=False,
+            )
 
         total, rows = read_stats(OUT / "locust")
         results = json.loads(results_file.read_text())
@@ -369,12 +320,10 @@ def main() -> int:
         print("PASS" if ok else "FAIL", f"(details in {OUT.relative_to(ROOT)}/)")
         return 0 if ok else 1
     finally:
-        if server is not None:
-            stop(server)
         from django.db import connections
 
         connections.close_all()
-        admin_sql(server_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        common.admin_sql(server_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,6 @@ import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -77,21 +75,15 @@ def throwaway_database(tmp: Path):
     if not server:
         yield f"sqlite:///{tmp / 'bench.sqlite3'}"
         return
-    import psycopg
-
-    parts = urlsplit(server)
     name = f"semaforo_bench_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    common.admin_sql(server, f'CREATE DATABASE "{name}"')
     try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
+        yield common.database_url(server, name)
     finally:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        common.admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def production_env(tmp: Path, database_url: str) -> dict[str, str]:
@@ -242,86 +234,7 @@ def reset_todays_reminders(today) -> None:
     JobHeartbeat.objects.all().delete()
 
 
-# --- HTTP: gunicorn, wrk and the first page load -------------------------------------------
-
-
-def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict, bytes, int]:
-    """One GET over a raw socket: (status, headers, decoded body, bytes received)."""
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        raw = b""
-        while chunk := sock.recv(65536):
-            raw += chunk
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    response_headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        response_headers.setdefault(name.strip().lower(), []).append(value.strip())
-    if response_headers.get("transfer-encoding", [""])[0] == "chunked":
-        body = dechunk(body)
-    encoding = response_headers.get("content-encoding", [""])[0]
-    if encoding == "gzip":
-        import gzip
-
-        body = gzip.decompress(body)
-    elif encoding == "br":
-        import brotli
-
-        body = brotli.decompress(body)
-    return int(status_line.split()[1]), response_headers, body, len(raw)
-
-
-def dechunk(data: bytes) -> bytes:
-    out = b""
-    while data:
-        size_line, _, data = data.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out, data = out + data[:size], data[size + 2 :]
-    return out
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], port: int, log_path: Path):
-    """The app as production serves it (the project's gunicorn.conf.py, if any, applies;
-    the flags here override workers, bind and the control socket)."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "semaforo.wsgi",
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--no-control-socket",
-    ]
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=log_file, stderr=log_file
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if http_get(port, "/bench/ping/", {})[0] in (200, 302):
-                        break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start; see {log_path}")
-                time.sleep(0.2)
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+# --- HTTP: wrk and the first page load -----------------------------------------------------
 
 
 def wrk(port: int, mode: str, seconds: int, connections: int, env: dict[str, str]) -> dict:
@@ -355,16 +268,17 @@ def wrk(port: int, mode: str, seconds: int, connections: int, env: dict[str, str
 
 
 def first_load(port: int, cookie: str) -> tuple[int, dict[str, int]]:
-    """HTML + CSS + JS of the dashboard with a cold cache, as served (whitenoise's gzip/br)."""
-    headers = {"Cookie": cookie, "Accept-Encoding": "gzip, deflate, br"}
-    status, _, html, size = http_get(port, "/dashboard/", headers)
+    """HTML + CSS + JS of the dashboard with a cold cache, as served (whitenoise's gzip/br):
+    the bytes received for each, headers included."""
+    accept = {"Accept-Encoding": "gzip, deflate, br"}
+    status, _, html, size = common.http_get(port, "/dashboard/", {"Cookie": cookie, **accept})
     assert status == 200, status
     files = {"/dashboard/": size}
     text = html.decode()
     assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
     assets += re.findall(r'<script[^>]* src="([^"]+)"', text)
     for url in assets:
-        status, _, _, size = http_get(port, url, {"Accept-Encoding": "gzip, deflate, br"})
+        status, _, _, size = common.http_get(port, url, accept)
         assert status == 200, (url, status)
         files[url] = size
     return sum(files.values()), files
@@ -436,21 +350,20 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
         today = timezone.now().date()
         results: dict = {"machine": machine(), "database": connection.vendor}
 
-        with step("reminders: 1,000 workspaces × 10 pilots (1,000 due)"):
-            workspaces = seed.seed_reminder_workspaces()
-            seed.add_reminder_pilots(rng, today, workspaces, per_workspace=10, due=1)
-            analyze()
-        with step("send_review_reminders at 10,000 pilots"), paused(collect):
-            seconds, summary = time_reminders(today)
-            results["reminders_s_10000"] = round(seconds, 3)
-            results["reminders_summary_10000"] = summary
-        with step("reminders: + 90 pilots per workspace (none due)"):
-            seed.add_reminder_pilots(rng, today, workspaces, per_workspace=90, due=0)
-            analyze()
-        with step("send_review_reminders at 100,000 pilots"), paused(collect):
-            seconds, summary = time_reminders(today)
-            results["reminders_s_100000"] = round(seconds, 3)
-            results["reminders_summary_100000"] = summary
+        workspaces = None
+        for pilots, added, due, what in (
+            (10_000, 10, 1, "1,000 workspaces × 10 pilots (1,000 due)"),
+            (100_000, 90, 0, "+ 90 pilots per workspace (none due)"),
+        ):
+            with step(f"reminders: {what}"):
+                if workspaces is None:
+                    workspaces = seed.seed_reminder_workspaces()
+                seed.add_reminder_pilots(rng, today, workspaces, per_workspace=added, due=due)
+                analyze()
+            with step(f"send_review_reminders at {pilots:,} pilots"), paused(collect):
+                seconds, summary = time_reminders(today)
+                results[f"reminders_s_{pilots}"] = round(seconds, 3)
+                results[f"reminders_summary_{pilots}"] = summary
 
         with step("web data: 10 and 10,000 candidates"):
             web = seed.seed_web(rng, today)
@@ -484,13 +397,15 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
         codes_file = tmp / "codes.txt"
         codes_file.write_text("\n".join(large.candidate_codes[:2000]) + "\n")
         port = common.free_port()
-        with gunicorn(env, port, tmp / "gunicorn.log"):
-            status, headers, body, _ = http_get(
+        # The project's gunicorn.conf.py applies, but for the workers, bind and control socket.
+        flags = ["--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
+        with common.gunicorn(["semaforo.wsgi", *flags], env, port, tmp / "gunicorn.log"):
+            status, headers, body, _ = common.http_get(
                 port, f"/candidates/{large.candidate_codes[0]}/", {"Cookie": f"sessionid={session}"}
             )
             assert status == 200, status
             csrf_cookie = next(
-                c.split(";")[0] for c in headers["set-cookie"] if c.startswith("csrftoken=")
+                c.split(";")[0] for c in headers.get_all("Set-Cookie") if c.startswith("csrftoken=")
             )
             token = re.search(rb'"X-CSRFToken": "([^"]+)"', body).group(1).decode()
             cookie = f"sessionid={session}; {csrf_cookie}"

@@ -353,10 +353,10 @@ def add_reminder_pilots(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
-    _add_reminder_history(workspaces, today)
+    _add_reminder_history(workspaces)
 
 
-def _add_reminder_history(workspaces, today: date) -> None:
+def _add_reminder_history(workspaces) -> None:
     """The reminder each finished pilot sent to its owner, in one INSERT … SELECT."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     reminder, pilot, membership = (m._meta.db_table for m in (Reminder, Pilot, Membership))

@@ -179,6 +179,18 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.workspace}"
 
+    def is_for(self, user: User) -> bool:
+        """Only the account of the invited email may accept (any case)."""
+        return user.email.strip().lower() == self.email.strip().lower()
+
+    def state(self) -> str:
+        """ "pending", "accepted", "revoked" or "expired", for the page of a used link."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "pending" if self.expires_at > timezone.now() else "expired"
+
     def is_usable(self) -> bool:
         return (
             self.accepted_at is None

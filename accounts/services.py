@@ -14,6 +14,8 @@ from semaforo.lib.email import send_email
 def sign_up(
     email: str, password: str, business_name: str, time_zone: str = "UTC", language: str = ""
 ) -> User:
+    """A new account and its first workspace. Raises IntegrityError when the email was taken
+    meanwhile (a double click on "Sign up": the first request created it)."""
     user = User.objects.create_user(email=email, password=password, language=language)
     create_workspace(user, business_name, time_zone)
     return user
@@ -35,10 +37,28 @@ def send_invitation(invitation: Invitation) -> None:
     )
 
 
+class InvitationNotForYou(Exception):
+    """The invitation was sent to another email address than this account's."""
+
+
+class InvitationUsed(Exception):
+    """Accepted (by someone else's request), revoked or expired meanwhile."""
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Join the workspace; the invitation is used up (locked so a double click joins once)."""
+    """Join the workspace with the invited role: only the account of the invited email,
+    and once. The invitation row is locked and read again, so two requests at once (a
+    double click) join once; the second finds the membership the first made.
+    """
+    if not invitation.is_for(user):
+        raise InvitationNotForYou
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable():
+        joined = Membership.objects.filter(user=user, workspace=invitation.workspace).first()
+        if invitation.accepted_at is not None and joined is not None:
+            return joined
+        raise InvitationUsed
     membership, _created = Membership.objects.get_or_create(
         user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
     )

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
@@ -49,13 +52,19 @@ def signup(request):
         return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.sign_up(
-            data["email"],
-            data["password1"],
-            data["business_name"],
-            time_zone=data["time_zone"],
-            language=translation.get_language() or "",
-        )
+        try:
+            user = services.sign_up(
+                data["email"],
+                data["password1"],
+                data["business_name"],
+                time_zone=data["time_zone"],
+                language=translation.get_language() or "",
+            )
+        except IntegrityError:  # a double click: the first request created the account
+            response = _log_in_as_winner(request, data["email"], data["password1"], form)
+            if response is not None:
+                return response
+            return render(request, "accounts/signup.html", {"form": form})
         login(request, user, backend=AUTH_BACKEND)
         messages.success(request, _("Welcome! Add your first candidate partner."))
         return redirect("home")
@@ -71,7 +80,20 @@ def switch_workspace(request):
     )
     switch_to(request, membership.workspace)
     messages.success(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
-    return redirect(local_next(request) or "home")
+    return redirect(_same_page_in_any_workspace(local_next(request)) or "home")
+
+
+def _same_page_in_any_workspace(path: str | None) -> str | None:
+    """The page to stay on after a switch: a list or settings page exists in every
+    workspace, but a candidate's or pilot's page (a code in its path) belongs to one, and
+    would be a 404 in the next: the dashboard then."""
+    if path is None:
+        return None
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return None if match.kwargs else path
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,37 +195,71 @@ def invitation_revoke(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
-    """Open to anyone holding the link: join when signed in, or create an account first."""
-    invitation = get_object_or_404(
-        Invitation.objects.pending().select_related("workspace"), token=token
-    )
+    """Open to anyone holding the link; only the invited email joins: signed in as that
+    account, or by creating it here."""
+    invitation = get_object_or_404(Invitation.objects.select_related("workspace"), token=token)
+    if not invitation.is_usable():
+        # Accepted, revoked or expired: say so and offer to log in (still a 404).
+        context = {"invitation": invitation, "state": invitation.state()}
+        return render(request, "accounts/invitation_gone.html", context, status=404)
     existing = User.objects.filter(email__iexact=invitation.email).first()
     context = {"invitation": invitation, "existing": existing}
     if request.user.is_authenticated:
+        if not invitation.is_for(request.user):
+            context["invitation_for_someone_else"] = True
+            return render(request, "accounts/invitation.html", context, status=403)
         if request.method == "POST":
-            services.accept_invitation(invitation, request.user)
-            switch_to(request, invitation.workspace)
-            messages.success(
-                request, _("You joined “%(name)s”.") % {"name": invitation.workspace.name}
-            )
-            return redirect("home")
+            return _join(request, invitation, request.user)
         return render(request, "accounts/invitation.html", context)
     if existing is not None:
         return render(request, "accounts/invitation.html", context)
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        # One transaction: never an account left behind without the workspace it was for.
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=invitation.email, password=form.cleaned_data["password1"]
-            )
-            services.accept_invitation(invitation, user)
-        login(request, user, backend=AUTH_BACKEND)
-        switch_to(request, invitation.workspace)
-        messages.success(request, _("Welcome to “%(name)s”.") % {"name": invitation.workspace.name})
-        return redirect("home")
+        password = form.cleaned_data["password1"]
+        try:
+            # One transaction: never an account left behind without the workspace it was for.
+            with transaction.atomic():
+                user = User.objects.create_user(email=invitation.email, password=password)
+                services.accept_invitation(invitation, user)
+        except (IntegrityError, services.InvitationUsed):
+            # A double click: the first request created the account and joined.
+            response = _log_in_as_winner(request, invitation.email, password, form)
+        else:
+            response = _join(request, invitation, user, welcome=True)
+        if response is not None:
+            return response
     context["form"] = form
     return render(request, "accounts/invitation.html", context)
+
+
+def _join(request, invitation: Invitation, user: User, *, welcome: bool = False):
+    """Accept the invitation as this user, sign them in, and go to the workspace."""
+    try:
+        services.accept_invitation(invitation, user)
+    except services.InvitationUsed:
+        invitation.refresh_from_db()
+        context = {"invitation": invitation, "state": invitation.state()}
+        return render(request, "accounts/invitation_gone.html", context, status=404)
+    if not request.user.is_authenticated:
+        login(request, user, backend=AUTH_BACKEND)
+    switch_to(request, invitation.workspace)
+    message = _("Welcome to “%(name)s”.") if welcome else _("You joined “%(name)s”.")
+    messages.success(request, message % {"name": invitation.workspace.name})
+    return redirect("home")
+
+
+def _log_in_as_winner(request, email: str, password: str, form):
+    """The loser of a double-clicked sign-up: the first click made the account with this
+    very password, so sign in to it; anyone else is told the email is taken."""
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        form.add_error(
+            None,
+            _("An account with this email already exists. Log in, or reset your password."),
+        )
+        return None
+    login(request, user, backend=AUTH_BACKEND)
+    return redirect("home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Workspace
 
 SESSION_KEY = "workspace_id"
+# The hidden input of {% workspace_field %}: the workspace a form was shown in.
+FIELD_NAME = "workspace"
 _UNSET = object()
 
 
@@ -54,11 +58,52 @@ def workspace_required(view):
         membership = get_membership(request)
         if membership is None:
             return redirect("accounts:workspace_create")
+        if request.method == "POST":
+            membership = _form_membership(request, membership)
+            if membership is None:
+                messages.error(
+                    request,
+                    _(
+                        "That form belongs to a workspace you are no longer a member of: "
+                        "nothing was saved."
+                    ),
+                )
+                return redirect("home")
         request.membership = membership
         request.workspace = membership.workspace
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _form_membership(request: HttpRequest, current: Membership) -> Membership | None:
+    """The membership a POST acts in: the workspace its form was shown in.
+
+    A consultant may open a form in client A, switch to client B in another tab, then submit
+    the first form: it must land in A, never in B. The form says its workspace
+    ({% workspace_field %}); the session switches to it, and the person is told. A form that
+    does not say (an older page, the test client) acts in the current workspace. None when
+    the person is no longer a member of the form's workspace.
+    """
+    code = request.POST.get(FIELD_NAME, "")
+    if not code or code == current.workspace.code:
+        return current
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=request.user, workspace__code=code)
+        .first()
+    )
+    if membership is not None:
+        switch_to(request, membership.workspace)
+        messages.info(
+            request,
+            _(
+                "That form was opened in “%(name)s”, so it was sent there: "
+                "you are now working in “%(name)s”."
+            )
+            % {"name": membership.workspace.name},
+        )
+    return membership
 
 
 def owner_required(view):

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "accounts.context_processors.workspace",
                 "pilots.context_processors.reviews_due",
             ],
+            # {% workspace_field %} in every form of a workspace's pages.
+            "builtins": ["accounts.templatetags.workspaces"],
         },
     },
 ]

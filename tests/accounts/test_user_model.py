@@ -8,7 +8,13 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, User, Workspace
-from accounts.services import accept_invitation, create_workspace, sign_up
+from accounts.services import (
+    InvitationNotForYou,
+    InvitationUsed,
+    accept_invitation,
+    create_workspace,
+    sign_up,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -111,18 +117,43 @@ def test_a_revoked_invitation_is_no_longer_usable(invitation):
     assert not Invitation.objects.pending().exists()
 
 
-def test_accepting_an_invitation_adds_the_member_and_uses_it_up(invitation, outsider):
-    membership = accept_invitation(invitation, outsider)
+def test_accepting_an_invitation_adds_the_member_and_uses_it_up(workspace, outsider):
+    invitation = Invitation.objects.create(workspace=workspace, email="Outsider@Example.com")
+    membership = accept_invitation(invitation, outsider)  # the email in any case
     assert (membership.workspace, membership.role) == (invitation.workspace, Role.MEMBER)
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
     assert not invitation.is_usable()
 
 
-def test_accepting_when_already_a_member_keeps_the_existing_role(invitation, owner):
+def test_accepting_when_already_a_member_keeps_the_existing_role(workspace, owner):
+    invitation = Invitation.objects.create(workspace=workspace, email=owner.email)
     membership = accept_invitation(invitation, owner)
     assert membership.role == Role.OWNER
     assert Membership.objects.filter(user=owner).count() == 1
+
+
+def test_only_the_invited_email_can_accept(invitation, outsider):
+    # An invitation is not a bearer token: anyone else holding the link joins nothing.
+    with pytest.raises(InvitationNotForYou):
+        accept_invitation(invitation, outsider)
+    assert not Membership.objects.filter(user=outsider, workspace=invitation.workspace).exists()
+    invitation.refresh_from_db()
+    assert invitation.is_usable()
+
+
+def test_accepting_a_used_invitation_again_finds_the_membership_or_refuses(workspace, outsider):
+    invitation = Invitation.objects.create(workspace=workspace, email=outsider.email)
+    stale = Invitation.objects.get(pk=invitation.pk)  # read by a second, simultaneous click
+    first = accept_invitation(invitation, outsider)
+    assert accept_invitation(stale, outsider) == first  # the double click joins once
+    assert Membership.objects.filter(user=outsider, workspace=workspace).count() == 1
+    revoked = Invitation.objects.create(
+        workspace=workspace, email=outsider.email, revoked_at=timezone.now()
+    )
+    Membership.objects.filter(user=outsider, workspace=workspace).delete()
+    with pytest.raises(InvitationUsed):
+        accept_invitation(revoked, outsider)
 
 
 def test_the_database_refuses_an_invitation_that_expires_before_it_is_created(workspace):

@@ -111,10 +111,21 @@ def test_a_member_can_add_candidates(member_client, workspace):
     assert Candidate.objects.get().workspace == workspace
 
 
-def test_a_candidate_goes_into_the_current_workspace_whatever_is_posted(
-    outsider_client, outsider, workspace
+@pytest.mark.parametrize("posted", ["pk", "code"])
+def test_a_candidate_never_goes_into_a_workspace_the_user_is_not_in(
+    outsider_client, outsider, workspace, posted
 ):
-    outsider_client.post(CREATE_URL, {**TYPED, "workspace": workspace.pk})
+    # A form names the workspace it was shown in; naming someone else's saves nothing.
+    value = workspace.pk if posted == "pk" else workspace.code
+    response = outsider_client.post(CREATE_URL, {**TYPED, "workspace": value}, follow=True)
+    assert not Candidate.objects.exists()
+    assert "no longer a member" in response.content.decode()
+
+
+def test_a_candidate_without_a_workspace_field_goes_into_the_current_workspace(
+    outsider_client, outsider
+):
+    outsider_client.post(CREATE_URL, TYPED)
     assert Candidate.objects.get().workspace == outsider.workspaces().get()
 
 

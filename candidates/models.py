@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -199,27 +199,38 @@ class Candidate(models.Model):
         return self.evaluations.filter(Q(frozen_at__isnull=False) | Q(score__gt=0)).exists()
 
 
-class EvaluationManager(models.Manager):
-    def open_for_tick(self, workspace: Workspace, candidate_code: str) -> Evaluation | None:
-        """The open evaluation of the workspace's candidate with this code, with the
-        candidate's status as `candidate_status`; None if there is none (or the code is
-        another workspace's).
+class EvaluationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(frozen_at__isnull=True)
 
-        The live checklist runs this at every tick, so it is the one query of the app
-        written in SQL (`Manager.raw`, parameters bound by the driver): building the
-        equivalent ORM query (a join, three filters, an annotation) cost 0.41 ms against
-        0.12 ms here (`make bench`; see the README's Performance section). The unique
-        candidate code and the one-open-evaluation constraint make it two index lookups.
+    def record_answers(self, answers: dict[str, bool | str]) -> int:
+        """Write these ticks and notes into the open evaluation of this queryset's candidate,
+        and nothing else; return how many evaluations were written (0 or 1).
+
+        One UPDATE, a compare-and-set on the evaluation still being open: a tick never
+        lands in an evaluation frozen meanwhile (a re-evaluation or a pilot started in
+        another tab) but in the new current one. The score and colour are computed in the
+        same statement from the boxes as stored, so simultaneous ticks of different boxes
+        (two tabs, a teammate) all survive and the light always agrees with them.
         """
-        quote = connections[self.db].ops.quote_name
-        evaluation, candidate = quote(self.model._meta.db_table), quote(Candidate._meta.db_table)
-        query = self.raw(
-            f"SELECT e.*, c.status AS candidate_status FROM {evaluation} e "  # noqa: S608 (table names from models)
-            f"JOIN {candidate} c ON c.id = e.candidate_id "
-            "WHERE c.code = %s AND c.workspace_id = %s AND e.frozen_at IS NULL",
-            [candidate_code, workspace.pk],
-        )
-        return next(iter(query), None)
+        values = {**answers, "updated_at": timezone.now()}
+        if any(field in answers for field in CRITERION_FIELDS):
+            score = sum(
+                (
+                    Value(int(bool(answers[field])))
+                    if field in answers
+                    else Cast(F(field), models.IntegerField())
+                    for field in CRITERION_FIELDS
+                ),
+                Value(0),
+            )
+            values["score"] = score
+            values["colour"] = Case(
+                When(GreaterThanOrEqual(score, F("green_min")), then=Value(Colour.GREEN)),
+                When(GreaterThanOrEqual(score, F("yellow_min")), then=Value(Colour.YELLOW)),
+                default=Value(Colour.RED),
+            )
+        return self.open().update(**values)
 
 
 class Evaluation(models.Model):
@@ -260,7 +271,7 @@ class Evaluation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     frozen_at = models.DateTimeField(null=True, blank=True)
 
-    objects = EvaluationManager()
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -352,38 +363,13 @@ class Evaluation(models.Model):
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
-    def save_ticks(self, fields: Iterable[str]) -> bool:
-        """Write these fields (and the time) of this open evaluation; False, writing nothing,
-        if it was frozen since it was read (a re-evaluation or a pilot started in another
-        tab): a frozen evaluation is a record and never changes.
-
-        The live checklist's write, at every tick. Like its read (`open_for_tick`), it is
-        written in SQL: `QuerySet.update()` spent more building the statement than the
-        database spent running it, and `make bench` measured the toggle's throughput at
-        0.59 of the minimal view with it, 0.64 without. Columns and values still come from
-        the model's fields, so each backend gets its own quoting and types.
-        """
-        self.updated_at = timezone.now()
-        connection = connections[self._state.db or "default"]
-        columns = [self._meta.get_field(name) for name in [*fields, "updated_at"]]
-        quote = connection.ops.quote_name
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-        values = [f.get_db_prep_save(getattr(self, f.attname), connection) for f in columns]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {quote(self._meta.db_table)} SET {assignments} "  # noqa: S608 (names from the model)
-                "WHERE id = %s AND frozen_at IS NULL",
-                [*values, self.pk],
-            )
-            return cursor.rowcount == 1
-
     @transaction.atomic
     def reevaluate(self) -> Evaluation:
         """Freeze this evaluation into history; return a new current one prefilled from it.
 
         The freeze is a compare-and-set and the prefill reads the row as frozen, so a tick
         saved just before is in both, and one saved just after goes to the new one
-        (`save_ticks`). If another request froze it first (a double submit, two tabs), it is
+        (`record_answers`). If another request froze it first (a double submit, two tabs), it is
         not frozen twice: that request's new current evaluation is returned.
         """
         still_open = Evaluation.objects.filter(pk=self.pk, frozen_at__isnull=True)
@@ -392,3 +378,36 @@ class Evaluation(models.Model):
         if not frozen:
             return self.candidate.current_evaluation()
         return Evaluation.start(self.candidate, prefill=self)
+
+
+class PendingImport(models.Model):
+    """A previewed CSV import waiting for its confirm, kept with the workspace it was
+    previewed in (a consultant may switch workspace in another tab meanwhile) and confirmed
+    at most once: the confirm deletes it and imports in one transaction (transfer.py)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
+    text = models.TextField()  # the file as decoded at the preview (at most 1 MB)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    KEPT_FOR_HOURS = 24
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: {self.code}"
+
+    @classmethod
+    def kept_since(cls):
+        from datetime import timedelta
+
+        return timezone.now() - timedelta(hours=cls.KEPT_FOR_HOURS)
+
+    @classmethod
+    def keep(cls, workspace: Workspace, user, text: str) -> PendingImport:
+        """Store a previewed file until it is confirmed; those older than a day go now."""
+        cls.objects.filter(created_at__lt=cls.kept_since()).delete()
+        return cls.objects.create(workspace=workspace, created_by=user, text=text)

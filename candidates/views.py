@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.workspaces import get_membership, owner_required, workspace_required
 from candidates import transfer
-from candidates.criteria import CRITERIA, FILTER_QUESTIONS
+from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_QUESTIONS
 from candidates.forms import (
+    ANSWER_FORMS,
     CandidateFilterForm,
     CandidateForm,
     ChecklistForm,
@@ -103,45 +105,51 @@ def candidate_detail(request, code: str):
     return render(request, "candidates/detail.html", context)
 
 
-def _open_evaluation(request, code: str) -> Evaluation:
-    """The candidate's open evaluation, with its candidate's status as `candidate_status`."""
-    evaluation = Evaluation.objects.open_for_tick(request.workspace, code)
-    if evaluation is None:  # none yet; a code from another workspace is a 404
-        evaluation = _get_candidate_for(request, code).current_evaluation()
-        evaluation.candidate_status = evaluation.candidate.status
-    return evaluation
+def _record_answers(request, code: str, answers: dict) -> None:
+    """Write these answers into the candidate's open evaluation (404 outside the workspace)."""
+    candidate_open = Evaluation.objects.filter(
+        candidate__workspace=request.workspace, candidate__code=code
+    )
+    if not candidate_open.record_answers(answers):
+        # No open evaluation yet (or a code from another workspace: 404): start one.
+        _get_candidate_for(request, code).current_evaluation()
+        candidate_open.record_answers(answers)
+
+
+def _stored_evaluation(request, code: str) -> Evaluation:
+    """The open evaluation as stored, with its candidate's status as `candidate_status`."""
+    return get_object_or_404(
+        Evaluation.objects.open().annotate(candidate_status=F("candidate__status")),
+        candidate__workspace=request.workspace,
+        candidate__code=code,
+    )
 
 
 @require_POST
 @workspace_required
 def checklist_save(request, code: str):
-    """Each tick (htmx) or the no-JS submit: rescore the current evaluation and save it.
+    """A tick or a note (htmx sends the one control that changed), or the no-JS submit of
+    the whole checklist (only what this person changed since the page loaded is written).
 
-    The app's hottest path (`make bench` measures it): one query finds the evaluation and
-    its candidate's status, one writes what the tick changed, and the answer is the light
-    alone.
+    The app's hottest path (`make bench` measures it): one UPDATE writes the answer and
+    the score it gives, one SELECT reads the light back.
     """
-    for _attempt in range(2):
-        evaluation = _open_evaluation(request, code)
-        form = ChecklistForm(request.POST, instance=evaluation)
-        if not form.is_valid():
-            break
-        evaluation = form.apply()
-        evaluation.rescore()
-        if evaluation.save_ticks(form.fields_to_save()):
-            break
-        # Frozen since it was read (a re-evaluation or a pilot started in another tab): the
-        # frozen record keeps its ticks, and these go to the new current evaluation.
-    else:  # lost twice: nothing saved; the light shows what is stored, and says so
-        evaluation = _open_evaluation(request, code)
-        form = ChecklistForm(request.POST, instance=evaluation)
-        form.is_valid()
-        form.add_error(
-            None,
-            _("This evaluation was just saved to the history from another tab. Reload the page."),
+    trigger = request.htmx.trigger_name if request.htmx else None
+    if trigger in ANSWER_FORMS:
+        form = ANSWER_FORMS[trigger](request.POST)
+        answers = form.cleaned_data if form.is_valid() else None
+    else:
+        form = ChecklistForm(
+            request.POST, instance=_get_candidate_for(request, code).current_evaluation()
         )
-    if form.is_valid():
-        if evaluation.candidate_status == Status.NEW:
+        answers = form.changes() if form.is_valid() else None
+    if answers:
+        _record_answers(request, code, answers)
+    evaluation = _stored_evaluation(request, code)
+    if answers is not None:
+        if evaluation.candidate_status == Status.NEW and any(
+            field in answers for field in CRITERION_FIELDS
+        ):
             # The first tick moves a new candidate on (compare-and-set: never overwrites
             # a status that changed meanwhile, e.g. a pilot started in another tab).
             Candidate.objects.filter(pk=evaluation.candidate_id, status=Status.NEW).update(
@@ -154,7 +162,7 @@ def checklist_save(request, code: str):
         # The light alone (about half a kilobyte): the boxes are already on the page.
         context = {"evaluation": evaluation, "form": form, "max_score": MAX_SCORE}
         return render(request, "candidates/_checklist.html#light", context)
-    context = _detail_context(evaluation.candidate, evaluation, form)
+    context = _detail_context(_get_candidate_for(request, code), evaluation, form)
     return render(request, "candidates/detail.html", context, status=400)
 
 
@@ -222,9 +230,6 @@ def scoring_settings(request):
     return render(request, "candidates/scoring.html", {"form": form})
 
 
-IMPORT_SESSION_KEY = "candidate_import"
-
-
 @require_GET
 @workspace_required
 def export_csv(request):
@@ -241,24 +246,46 @@ def import_csv(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read(transfer.MAX_IMPORT_BYTES + 1)
         result = transfer.preview(data)
+        pending = None
         if result.ok:
-            request.session[IMPORT_SESSION_KEY] = data.decode("utf-8-sig")
-        return render(request, "candidates/import.html", {"form": form, "result": result})
+            pending = transfer.keep_for_confirm(request.workspace, request.user, result)
+        context = {"form": form, "result": result, "pending": pending}
+        return render(request, "candidates/import.html", context)
     return render(request, "candidates/import.html", {"form": form})
 
 
 @require_POST
 @workspace_required
 def import_confirm(request):
-    text = request.session.pop(IMPORT_SESSION_KEY, None)
-    if text is None:
-        messages.error(request, _("Nothing to import: upload the file again."))
+    """Import a previewed file once (a double click imports it once), and only in the
+    workspace it was previewed in."""
+    code = request.POST.get("code", "")
+    pending = transfer.pending_import(request.user, code)
+    if pending is not None and pending.workspace_id != request.workspace.pk:
+        messages.error(
+            request,
+            _(
+                "This file was previewed in “%(previewed)s” and you are now working in "
+                "“%(current)s”: nothing was imported. Switch back to “%(previewed)s” to "
+                "import it there."
+            )
+            % {"previewed": pending.workspace.name, "current": request.workspace.name},
+        )
         return redirect("candidates:import")
-    result = transfer.preview(text.encode())
-    if not result.ok:
+    result = transfer.preview_text(pending.text) if pending else None
+    if result is not None and not result.ok:
         messages.error(request, _("The file has errors; nothing was imported."))
         return redirect("candidates:import")
-    count = transfer.import_all(request.workspace, result)
+    count = transfer.import_pending(pending, result) if pending else None
+    if count is None and not code:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("candidates:import")
+    if count is None:  # confirmed already (a double click, another tab), or expired
+        messages.info(
+            request,
+            _("Nothing more to import: this file was already imported, or its preview expired."),
+        )
+        return redirect("candidates:list")
     messages.success(
         request,
         ngettext("%(count)d candidate imported.", "%(count)d candidates imported.", count)

@@ -203,14 +203,14 @@ def test_a_member_can_tick(member_client, candidate):
     assert candidate.current_evaluation().colour == "green"
 
 
-def test_a_tick_costs_a_handful_of_queries(owner_client, candidate, django_assert_max_num_queries):
+def test_a_tick_costs_a_handful_of_queries(owner_client, candidate, django_assert_num_queries):
     owner_client.get(_detail_url(candidate))  # the page the ticks happen on
-    # Session, user, membership, the evaluation, its update, the candidate's new status.
-    with django_assert_max_num_queries(6):
-        owner_client.post(_checklist_url(candidate), _ticks(1), HTTP_HX_REQUEST="true")
+    # Session, user, membership, the update, the light read back, the candidate's new status.
+    with django_assert_num_queries(6):
+        _tick_one(owner_client, candidate, CRITERION_FIELDS[0])
     # From then on the status is already "evaluated".
-    with django_assert_max_num_queries(5):
-        owner_client.post(_checklist_url(candidate), _ticks(2), HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(5):
+        _tick_one(owner_client, candidate, CRITERION_FIELDS[1])
     assert candidate.current_evaluation().score == 2
 
 
@@ -288,49 +288,92 @@ def test_in_spanish_the_checklist_uses_the_articles_names(owner_client, candidat
 # --- a tick racing a re-evaluation in another tab ------------------------------------------
 
 
-def _frozen_after_reading(monkeypatch, candidate) -> Evaluation:
-    """The evaluation as the tick reads it, re-evaluated (frozen) by another tab before the
-    tick writes. Returns the frozen one."""
-    stale = Evaluation.objects.open_for_tick(candidate.workspace, candidate.code)
-    candidate.current_evaluation().reevaluate()
-    reads = iter([stale])
-    real = Evaluation.objects.open_for_tick
-    monkeypatch.setattr(
-        Evaluation.objects, "open_for_tick", lambda *args: next(reads, None) or real(*args)
+def _tick_one(client, candidate, field: str, value: bool | str = True):
+    """What htmx sends when one control changes: that control alone, named in HX-Trigger-Name."""
+    data = {} if value is False else {field: "on" if value is True else value}
+    return client.post(
+        _checklist_url(candidate), data, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME=field
     )
-    return stale
 
 
-def test_a_tick_never_changes_an_evaluation_frozen_since_it_was_read(
-    owner_client, candidate, monkeypatch
-):
-    frozen = _frozen_after_reading(monkeypatch, candidate)
-    response = owner_client.post(_checklist_url(candidate), _ticks(3), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "3/8" in response.content.decode()
+def test_a_tick_never_changes_an_evaluation_frozen_since_the_page_was_read(owner_client, candidate):
+    owner_client.get(_detail_url(candidate))  # the page is read…
+    frozen = candidate.current_evaluation()
+    frozen.reevaluate()  # …then another tab re-evaluates…
+    response = _tick_one(owner_client, candidate, "active_channel")  # …then a box is ticked
+    assert response.status_code == 200 and "1/8" in response.content.decode()
     frozen.refresh_from_db()
     assert frozen.frozen_at is not None and frozen.score == 0  # the record stays as it was
-    assert candidate.current_evaluation().score == 3  # the ticks went to the open one
+    current = candidate.current_evaluation()
+    assert current.active_channel and current.score == 1  # the tick went to the open one
 
 
-def test_a_tick_that_keeps_losing_the_race_says_so_and_saves_nothing(
-    owner_client, candidate, monkeypatch
+def test_a_tick_sends_one_box_and_keeps_every_other_box_as_stored(owner_client, member, candidate):
+    # Tab A ticks three boxes; tab B (a teammate, loaded before) ticks a fourth: all survive.
+    teammate = Client()
+    teammate.force_login(member)
+    teammate.get(_detail_url(candidate))
+    for field in CRITERION_FIELDS[:3]:
+        _tick_one(owner_client, candidate, field)
+    response = _tick_one(teammate, candidate, CRITERION_FIELDS[5])
+    assert "4/8" in response.content.decode()
+    evaluation = candidate.current_evaluation()
+    assert evaluation.score == 4
+    assert [getattr(evaluation, f) for f in CRITERION_FIELDS] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_unticking_one_box_leaves_the_others(owner_client, workspace):
+    candidate = make_candidate(workspace, "Café Sol", ticks=5)
+    response = _tick_one(owner_client, candidate, CRITERION_FIELDS[0], False)
+    assert "4/8" in response.content.decode()
+    evaluation = candidate.current_evaluation()
+    assert not evaluation.ideal_customer and evaluation.score == 4 and evaluation.colour == "yellow"
+
+
+def test_a_note_sent_alone_changes_only_that_note(owner_client, workspace):
+    candidate = make_candidate(workspace, "Café Sol", ticks=3)
+    evaluation = candidate.current_evaluation()
+    evaluation.measurable_note = "Con un código"
+    evaluation.save()
+    _tick_one(owner_client, candidate, "ideal_customer_note", "Mismo barrio")
+    evaluation.refresh_from_db()
+    assert evaluation.ideal_customer_note == "Mismo barrio"
+    assert evaluation.measurable_note == "Con un código" and evaluation.score == 3
+
+
+def test_a_stale_page_submitted_without_javascript_keeps_what_changed_meanwhile(
+    owner_client, candidate
 ):
-    monkeypatch.setattr(Evaluation, "save_ticks", lambda self, fields: False)
-    response = owner_client.post(_checklist_url(candidate), _ticks(7), HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert "saved to the history from another tab" in body and "Saved at" not in body
-    # The light shows what is stored (nothing was saved), not the ticks just sent.
-    assert "0/8" in body and "7/8" not in body and 'data-colour="red"' in body
-    candidate.refresh_from_db()
-    assert candidate.status == Status.NEW
+    # The page was loaded with nothing ticked and no notes ("initial-…" values)…
+    loaded = {f"initial-{field}": "False" for field in CRITERION_FIELDS}
+    loaded |= {f"initial-{field}_note": "" for field in CRITERION_FIELDS}
+    # …meanwhile a teammate ticked two boxes and wrote a note…
+    evaluation = candidate.current_evaluation()
+    evaluation.ideal_customer = evaluation.transferable_trust = True
+    evaluation.measurable_note = "Con un código"
+    evaluation.rescore()
+    evaluation.save()
+    # …and this person ticks one box and submits the whole form.
+    response = owner_client.post(_checklist_url(candidate), {**loaded, "measurable": "on"})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.ideal_customer and evaluation.transferable_trust and evaluation.measurable
+    assert evaluation.measurable_note == "Con un código"
+    assert (evaluation.score, evaluation.colour) == (3, "yellow")
 
 
 def test_re_evaluating_keeps_a_tick_saved_after_the_page_was_read(candidate):
     page = candidate.current_evaluation()  # read before the tick below
-    ticked = Evaluation.objects.open_for_tick(candidate.workspace, candidate.code)
-    ticked.ideal_customer = True
-    ticked.rescore()
-    assert ticked.save_ticks(["ideal_customer", "score", "colour"])
+    assert Evaluation.objects.filter(candidate=candidate).record_answers({"ideal_customer": True})
     new = page.reevaluate()
     page.refresh_from_db()
     assert page.frozen_at is not None and page.ideal_customer  # the record has the tick

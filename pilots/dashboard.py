@@ -80,7 +80,7 @@ def _best_candidates(workspace: Workspace) -> list[Candidate]:
 
 def _hobby_alerts(pilots, hourly: Decimal):
     """Active pilots where coordination costs more than the margin earned, in SQL."""
-    money = DecimalField(max_digits=16, decimal_places=4)
+    money = DecimalField(max_digits=30, decimal_places=4)
     cost = ExpressionWrapper(
         Cast(F("total_minutes"), money) * Value(hourly, money) / 60, output_field=money
     )

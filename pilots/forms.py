@@ -24,6 +24,33 @@ from pilots.models import (
     ResultEntry,
 )
 from pilots.planning import CostCheck
+from semaforo.lib.codes import random_token
+from semaforo.lib.forms import NoControlCharactersMixin
+
+# How far from today a pilot may start: backfilling a recent one, or planning ahead.
+START_WINDOW = timedelta(days=366)
+
+
+class OneTimeTokenMixin:
+    """A hidden one-time token per form shown (model field `form_token`): the database
+    keeps one line per token, so a double tap or a resubmitted page records it once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["form_token"]
+        field.widget = forms.HiddenInput()
+        if not self.is_bound:
+            self.initial["form_token"] = random_token()
+
+
+def clean_log_date(value, today):
+    """A line of a pilot's logs happened on a day that has come (in the business's calendar),
+    within the last few years."""
+    if value > today:
+        raise forms.ValidationError(_("This date is in the future."), code="future")
+    if value < today - timedelta(days=5 * 366):
+        raise forms.ValidationError(_("This date is too far in the past."), code="too_old")
+    return value
 
 
 def clean_script(text: str) -> str:
@@ -60,7 +87,7 @@ class DateInput(forms.DateInput):
 COST_CHECK_FIELDS = ("length_days", "margin_per_sale", "estimated_weekly_hours", "expected_sales")
 
 
-class PilotForm(forms.ModelForm):
+class PilotForm(NoControlCharactersMixin, forms.ModelForm):
     """The minimum pilot package."""
 
     override = forms.BooleanField(
@@ -154,6 +181,14 @@ class PilotForm(forms.ModelForm):
     def clean_script(self):
         return clean_script(self.cleaned_data["script"])
 
+    def clean_start_date(self):
+        start, today = self.cleaned_data["start_date"], timezone.localdate()
+        if not today - START_WINDOW <= start <= today + START_WINDOW:
+            raise forms.ValidationError(
+                _("Choose a start date within a year of today."), code="start_window"
+            )
+        return start
+
     def clean_override(self):
         if not self.cleaned_data.get("override"):
             raise forms.ValidationError(
@@ -208,15 +243,18 @@ class PilotForm(forms.ModelForm):
         return cleaned
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = ResultEntry
-        fields = ["date", "referrals", "sales", "revenue", "note"]
+        fields = ["date", "referrals", "sales", "revenue", "note", "form_token"]
         widgets = {"date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return clean_log_date(self.cleaned_data["date"], timezone.localdate())
 
     def clean(self):
         cleaned = super().clean()
@@ -229,12 +267,12 @@ class ResultForm(forms.ModelForm):
         return cleaned
 
 
-class PartnerReferralForm(forms.ModelForm):
+class PartnerReferralForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelForm):
     """The partner's one-tap "I referred someone", with optional contact and consent."""
 
     class Meta:
         model = ResultEntry
-        fields = ["contact_name", "contact_info", "consent", "note"]
+        fields = ["contact_name", "contact_info", "consent", "note", "form_token"]
         labels = {"note": _("Anything to add? (optional)")}
 
     def clean(self):
@@ -252,10 +290,10 @@ class PartnerReferralForm(forms.ModelForm):
         return cleaned
 
 
-class CoordinationForm(forms.ModelForm):
+class CoordinationForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = CoordinationEntry
-        fields = ["date", "minutes", "kind", "note"]
+        fields = ["date", "minutes", "kind", "note", "form_token"]
         widgets = {"date": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -265,14 +303,17 @@ class CoordinationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
 
+    def clean_date(self):
+        return clean_log_date(self.cleaned_data["date"], timezone.localdate())
 
-class PilotSettingsForm(forms.ModelForm):
+
+class PilotSettingsForm(NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = PilotSettings
         fields = ["hourly_value", "weekly_hours"]
 
 
-class OnePagerForm(forms.ModelForm):
+class OnePagerForm(NoControlCharactersMixin, forms.ModelForm):
     """What the partner one-pager says beyond the pilot card, and in which language."""
 
     class Meta:
@@ -292,7 +333,7 @@ class OnePagerForm(forms.ModelForm):
         ]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NoControlCharactersMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -341,7 +382,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class ReminderPreferenceForm(forms.ModelForm):
+class ReminderPreferenceForm(NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = ReminderPreference
         fields = ["enabled", "days_ahead"]

@@ -28,6 +28,15 @@ DEFAULT_REVIEW_AFTER_DAYS = 14
 OVERDUE_AFTER_DAYS = 3
 SCRIPT_MAX_LINES = 3
 SCRIPT_LINE_MAX_CHARS = 200
+# Bounds that keep every derived total inside its column on SQLite and PostgreSQL: one
+# line of the results log counts at most MAX_ENTRY_COUNT referrals or sales, and a pilot's
+# totals stay under these (checked when a line is added, under the pilot's row lock).
+MAX_ENTRY_COUNT = 100_000
+MAX_TOTAL_COUNT = 1_000_000_000
+MAX_TOTAL_REVENUE = Decimal("10") ** 13
+MAX_TOTAL_MINUTES = 10_000_000
+# Money columns for totals: margin (< 10^8) × sales (≤ 10^9) < 10^17, with room to spare.
+TOTAL_DIGITS = 20
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -150,7 +159,9 @@ class PilotQuerySet(models.QuerySet):
             total_referrals=total(results, "referrals", models.IntegerField()),
             total_sales=total(results, "sales", models.IntegerField()),
             total_revenue=total(
-                results, "revenue", models.DecimalField(max_digits=14, decimal_places=2)
+                results,
+                "revenue",
+                models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=2),
             ),
             total_minutes=total(coordination, "minutes", models.IntegerField()),
         )
@@ -178,7 +189,12 @@ class Pilot(models.Model):
         _("length in days"), validators=[MinValueValidator(MIN_DAYS), MaxValueValidator(MAX_DAYS)]
     )
     review_date = models.DateField(_("review date"))
-    target = models.PositiveIntegerField(_("target (referrals)"), null=True, blank=True)
+    target = models.PositiveIntegerField(
+        _("target (referrals)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TOTAL_COUNT)],
+    )
     margin_per_sale = models.DecimalField(
         _("margin per sale"),
         max_digits=10,
@@ -198,7 +214,9 @@ class Pilot(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("168"))],
     )
-    expected_sales = models.PositiveIntegerField(_("expected sales"), null=True, blank=True)
+    expected_sales = models.PositiveIntegerField(
+        _("expected sales"), null=True, blank=True, validators=[MaxValueValidator(MAX_TOTAL_COUNT)]
+    )
     # The partner one-pager: read-only, created on demand, revocable (None = no page).
     one_pager_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     one_pager_language = models.CharField(
@@ -242,6 +260,12 @@ class Pilot(models.Model):
                 condition=(Q(status=PilotStatus.ACTIVE) & Q(outcome=""))
                 | (Q(status=PilotStatus.FINISHED) & Q(outcome__in=Outcome.values)),
                 name="pilot_outcome_matches_status",
+            ),
+            # The method runs one pilot at a time per candidate (two tabs, a double click).
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(status="active"),
+                name="pilot_one_active_per_candidate",
             ),
         ]
         indexes = [
@@ -325,8 +349,12 @@ class ResultEntry(models.Model):
     # of one workspace from an index, however long its history.
     workspace = WorkspaceCopyField(parent="pilot")
     date = models.DateField(_("date"))
-    referrals = models.PositiveIntegerField(_("referrals"), default=0)
-    sales = models.PositiveIntegerField(_("sales"), default=0)
+    referrals = models.PositiveIntegerField(
+        _("referrals"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
+    )
+    sales = models.PositiveIntegerField(
+        _("sales"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
+    )
     revenue = models.DecimalField(
         _("revenue"),
         max_digits=12,
@@ -339,6 +367,8 @@ class ResultEntry(models.Model):
     contact_name = models.CharField(_("name of the person referred"), max_length=120, blank=True)
     contact_info = models.CharField(_("their phone or email"), max_length=120, blank=True)
     consent = models.BooleanField(_("they agreed to be contacted"), default=False)
+    # The one-time token of the form that sent it: a double tap records the line once.
+    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -404,6 +434,8 @@ class CoordinationEntry(models.Model):
     )
     kind = models.CharField(_("what it was"), max_length=12, choices=CoordinationKind)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The one-time token of the form that sent it: a double tap records the line once.
+    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -465,10 +497,14 @@ class Review(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     referrals = models.PositiveIntegerField(default=0)
     sales = models.PositiveIntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    revenue = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=2, default=Decimal("0"))
     coordination_minutes = models.PositiveIntegerField(default=0)
-    coordination_cost = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    margin_earned = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    coordination_cost = models.DecimalField(
+        max_digits=TOTAL_DIGITS, decimal_places=2, default=Decimal("0")
+    )
+    margin_earned = models.DecimalField(
+        max_digits=TOTAL_DIGITS, decimal_places=2, default=Decimal("0")
+    )
     reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -485,11 +521,17 @@ class Review(models.Model):
                 | (~Q(decision="extend") & Q(new_review_date__isnull=True)),
                 name="review_extension_has_date",
             ),
-            # A pilot is extended at most once.
+            # A pilot is extended at most once…
             models.UniqueConstraint(
                 fields=["pilot"],
                 condition=Q(decision="extend"),
                 name="review_one_extension_per_pilot",
+            ),
+            # …and finished by one decision (a double submit, two tabs, a teammate).
+            models.UniqueConstraint(
+                fields=["pilot"],
+                condition=~Q(decision="extend"),
+                name="review_one_final_decision_per_pilot",
             ),
         ]
         indexes = [

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import Enum
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from candidates.models import Candidate, Status
 from pilots.models import (
     MAX_DAYS,
+    MAX_TOTAL_COUNT,
+    MAX_TOTAL_MINUTES,
+    MAX_TOTAL_REVENUE,
+    CoordinationEntry,
     Decision,
     Outcome,
     Pilot,
@@ -29,11 +35,38 @@ DECISION_OUTCOME = {
 }
 
 
+class AlreadyDone(Exception):
+    """Another request (a double click, a second tab, a teammate) got there first: `pilot`
+    is the state it left, for the loser to show."""
+
+    def __init__(self, pilot: Pilot):
+        super().__init__(pilot.code)
+        self.pilot = pilot
+
+
+class PilotRunning(AlreadyDone):
+    """The candidate has a pilot running: one at a time."""
+
+
+def _lock_candidate(candidate: Candidate) -> None:
+    """Serialise the transitions of one candidate (start, open referral). On SQLite the
+    IMMEDIATE transaction already holds the write lock; select_for_update is a no-op there."""
+    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+
+
 def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
-    """Save a new pilot; the checklist as it stands becomes the pilot's dated prediction."""
+    """Save a new pilot; the checklist as it stands becomes the pilot's dated prediction.
+
+    Raises PilotRunning (with the running pilot) when the candidate already has one: a double
+    click starts one pilot, and the database's one-active-pilot constraint backs this up.
+    """
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                _lock_candidate(candidate)
+                running = candidate.pilots.active().first()
+                if running is not None:
+                    raise PilotRunning(running)
                 current = candidate.current_evaluation()
                 current.reevaluate()  # freezes `current`, starts a prefilled new one
                 pilot.workspace = candidate.workspace
@@ -45,6 +78,9 @@ def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
                 candidate.save(update_fields=["status", "updated_at"])
                 return pilot
         except IntegrityError:
+            running = candidate.pilots.active().first()
+            if running is not None:  # lost the race to a simultaneous start
+                raise PilotRunning(running) from None
             # A tracking-code collision (1 in ~887 million): draw another one.
             if Pilot.objects.filter(tracking_code=pilot.tracking_code).exists():
                 pilot.pk = None
@@ -58,33 +94,96 @@ def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
 PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
 
 
-@transaction.atomic
-def record_partner_referral(pilot: Pilot, entry: ResultEntry) -> bool:
-    """Save one "I referred someone" from the partner page, unless the pilot is flooded.
+class Appended(Enum):
+    SAVED = "saved"
+    DUPLICATE = "duplicate"  # the same form sent twice (a double tap): recorded once
+    FLOODED = "flooded"  # the partner page's limit
 
-    The pilot row is locked so simultaneous posts are counted one after another.
+
+class TotalsTooLarge(Exception):
+    """The line would take one of the pilot's totals past what its columns hold."""
+
+
+def _check_totals(pilot: Pilot, entry: ResultEntry | CoordinationEntry) -> None:
+    """Every total derived from the logs must fit its column (see MAX_TOTAL_* in models)."""
+    if isinstance(entry, CoordinationEntry):
+        minutes = pilot.coordination.aggregate(t=models.Sum("minutes"))["t"] or 0
+        if minutes + entry.minutes > MAX_TOTAL_MINUTES:
+            raise TotalsTooLarge(
+                _("This pilot already has as much coordination time as it can hold.")
+            )
+        return
+    totals = pilot.results.aggregate(
+        referrals=models.Sum("referrals"), sales=models.Sum("sales"), revenue=models.Sum("revenue")
+    )
+    if (totals["referrals"] or 0) + entry.referrals > MAX_TOTAL_COUNT or (
+        totals["sales"] or 0
+    ) + entry.sales > MAX_TOTAL_COUNT:
+        raise TotalsTooLarge(_("This would take the pilot's totals past 1,000,000,000."))
+    if (totals["revenue"] or 0) + entry.revenue > MAX_TOTAL_REVENUE:
+        raise TotalsTooLarge(_("This would take the pilot's revenue past what it can hold."))
+
+
+@transaction.atomic
+def append_entry(
+    pilot: Pilot, entry: ResultEntry | CoordinationEntry, *, flood_limit: bool = False
+) -> Appended:
+    """Add a line to one of the pilot's logs, once per form (its one-time `form_token`).
+
+    The pilot row is locked, so simultaneous posts (a double tap, the partner's flood) are
+    counted one after another; the token's unique constraint backs the check up.
     """
     Pilot.objects.select_for_update().filter(pk=pilot.pk).first()
-    recent = pilot.results.filter(
-        source=Source.PARTNER, created_at__gte=timezone.now() - PARTNER_WINDOW
-    ).count()
-    if recent >= PARTNER_LIMIT:
-        return False
-    entry.pilot, entry.source = pilot, Source.PARTNER
+    model = type(entry)
+    if entry.form_token and model.objects.filter(form_token=entry.form_token).exists():
+        return Appended.DUPLICATE
+    if flood_limit:
+        recent = pilot.results.filter(
+            source=Source.PARTNER, created_at__gte=timezone.now() - PARTNER_WINDOW
+        ).count()
+        if recent >= PARTNER_LIMIT:
+            return Appended.FLOODED
+    _check_totals(pilot, entry)
+    entry.pilot = pilot
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        if entry.form_token and model.objects.filter(form_token=entry.form_token).exists():
+            return Appended.DUPLICATE
+        raise
+    return Appended.SAVED
+
+
+def record_partner_referral(pilot: Pilot, entry: ResultEntry) -> Appended:
+    """Save one "I referred someone" from the partner page, unless the pilot is flooded."""
+    entry.source = Source.PARTNER
     entry.date, entry.referrals = pilot.workspace.today(), 1
-    entry.save()
-    return True
+    return append_entry(pilot, entry, flood_limit=True)
 
 
+@transaction.atomic
 def mark_open_referral(candidate: Candidate) -> None:
+    """No meetings, no expectations. Raises PilotRunning while a pilot runs: its review
+    decides how it stops (the review can keep an open referral)."""
+    _lock_candidate(candidate)
+    running = candidate.pilots.active().first()
+    if running is not None:
+        raise PilotRunning(running)
     candidate.status = Status.OPEN_REFERRAL
     candidate.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
 def record_review(pilot: Pilot, user: User, data: dict) -> Review:
-    """Keep the review with the totals at the time, and apply the decision."""
+    """Keep the review with the totals at the time, and apply the decision.
+
+    The pilot row is locked and its state read again: a second decision on the same review
+    (a double submit, another tab, a teammate) raises AlreadyDone and changes nothing.
+    """
     pilot = Pilot.objects.select_for_update().with_totals().get(pk=pilot.pk)
+    if not pilot.is_active() or (data["decision"] == Decision.EXTEND and pilot.extended):
+        raise AlreadyDone(pilot)
     hourly = PilotSettings.for_workspace(pilot.workspace).hourly_value
     candidate = pilot.candidate
     evaluation = candidate.current_evaluation()

@@ -137,12 +137,14 @@ def pilot_create(request, candidate_code: str):
     )
     running = candidate.pilots.active().first()
     if running is not None:
-        messages.info(request, _("This candidate already has a pilot running: one at a time."))
-        return redirect("pilots:detail", code=running.code)
+        return _already_running(request, running)
     form, context = _new_pilot(request, candidate)
     if request.method == "POST" and form.is_valid():
         over = context["capacity"].is_exceeded_by(form.cleaned_data["estimated_weekly_hours"])
-        pilot = services.start_pilot(form.save(commit=False), candidate, request.user)
+        try:
+            pilot = services.start_pilot(form.save(commit=False), candidate, request.user)
+        except services.PilotRunning as running:  # a double click: the first one started it
+            return _already_running(request, running.pilot)
         messages.success(request, _("Pilot started. Hand the pilot card to your partner."))
         if over:
             messages.warning(
@@ -151,6 +153,11 @@ def pilot_create(request, candidate_code: str):
             )
         return redirect("pilots:detail", code=pilot.code)
     return render(request, "pilots/create.html", _check_context(context))
+
+
+def _already_running(request, pilot: Pilot) -> HttpResponse:
+    messages.info(request, _("This candidate already has a pilot running: one at a time."))
+    return redirect("pilots:detail", code=pilot.code)
 
 
 @require_POST
@@ -182,7 +189,17 @@ def mark_open_referral(request, candidate_code: str):
     candidate = get_object_or_404(
         Candidate.objects.for_workspace(request.workspace), code=candidate_code
     )
-    services.mark_open_referral(candidate)
+    try:
+        services.mark_open_referral(candidate)
+    except services.PilotRunning as running:
+        messages.error(
+            request,
+            _(
+                "A pilot is running with this candidate: decide at its review "
+                "(it can stop and keep an open referral)."
+            ),
+        )
+        return redirect("pilots:detail", code=running.pilot.code)
     messages.success(
         request,
         _("“%(name)s” is now an open referral: no meetings, no expectations.")
@@ -245,15 +262,23 @@ def pilot_detail(request, code: str):
 
 
 def _log_entry(request, code: str, form_class, context_key: str, done_message: str):
-    """Add a line to one of the pilot's logs; on bad input, the page again with the errors."""
+    """Add a line to one of the pilot's logs, once per form shown (a double tap records it
+    once); on bad input, the page again with the errors."""
     pilot = _get_pilot_for(request, code)
     form = form_class(request.POST)
     if form.is_valid():
         entry = form.save(commit=False)
-        entry.pilot, entry.created_by = pilot, request.user
-        entry.save()
-        messages.success(request, done_message)
-        return redirect("pilots:detail", code=pilot.code)
+        entry.created_by = request.user
+        try:
+            appended = services.append_entry(pilot, entry)
+        except services.TotalsTooLarge as error:
+            form.add_error(None, str(error))
+        else:
+            if appended == services.Appended.DUPLICATE:
+                messages.info(request, _("Already recorded: it was sent twice."))
+            else:
+                messages.success(request, done_message)
+            return redirect("pilots:detail", code=pilot.code)
     context = _pilot_context(request, pilot, **{context_key: form})
     return render(request, "pilots/detail.html", context, status=400)
 
@@ -335,7 +360,9 @@ def one_pager(request, token: str):
         context = {"pilot": pilot, "tracked_url": tracked_url, "language": language}
         response = render(request, "pilots/one_pager.html", context)
     response["Content-Language"] = language
-    response["Referrer-Policy"] = "no-referrer"
+    # The site's policy (same-origin), not no-referrer: the token never leaves in a Referer
+    # to another site, and the page's own forms keep a real Origin for the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -352,8 +379,12 @@ def review(request, code: str):
         return redirect("pilots:detail", code=pilot.code)
     form = ReviewForm(request.POST or None, pilot=pilot)
     if request.method == "POST" and form.is_valid():
-        services.record_review(pilot, request.user, form.cleaned_data)
-        messages.success(request, _("Review saved."))
+        try:
+            services.record_review(pilot, request.user, form.cleaned_data)
+        except services.AlreadyDone:  # a double submit, another tab or a teammate
+            messages.info(request, _("This review was already recorded; here is the pilot now."))
+        else:
+            messages.success(request, _("Review saved."))
         return redirect("pilots:detail", code=pilot.code)
     candidate = pilot.candidate
     context = _pilot_context(request, pilot)
@@ -411,14 +442,20 @@ def partner(request, token: str):
     if request.method == "POST":
         if not form.is_valid():
             status = 400
-        elif services.record_partner_referral(pilot, form.save(commit=False)):
+        elif services.record_partner_referral(pilot, form.save(commit=False)) in (
+            services.Appended.SAVED,
+            services.Appended.DUPLICATE,  # a double tap: recorded once, thanked twice
+        ):
             messages.success(request, _("Thank you! Your referral was recorded."))
             return redirect("pilots:partner", token=token)
         else:
             form.add_error(None, _("Too many entries in a few minutes. Please try again later."))
             status = 429
     response = render(request, "pilots/partner.html", {"pilot": pilot, "form": form}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not no-referrer: with it, Chromium posts the one-tap form with `Origin: null` and
+    # Django's CSRF Origin check refuses it (403). same-origin still keeps the token out of
+    # any other site's Referer.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

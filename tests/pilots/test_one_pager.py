@@ -150,7 +150,7 @@ def test_the_partner_reads_the_pilot_package_without_logging_in(owner_client, pi
     with translation.override("en"):
         assert date_format(pilot.review_date, "DATE_FORMAT") in page  # "Dec. 23, 2026"
     assert response["X-Robots-Tag"] == "noindex"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "csrfmiddlewaretoken" not in page  # read-only: no form at all
     assert "<form" not in page
 

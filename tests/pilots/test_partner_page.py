@@ -44,7 +44,7 @@ def test_the_partner_sees_the_offer_the_script_and_the_code_without_logging_in(p
     assert pilot.tracking_code in page
     assert "I referred someone" in page
     assert response["X-Robots-Tag"] == "noindex"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_one_tap_records_a_referral_from_the_partner(pilot):

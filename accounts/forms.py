@@ -5,6 +5,8 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, User, Workspace, available_time_zones
+from semaforo.lib.forms import NoControlCharactersMixin
+from semaforo.lib.loaded_values import LoadedValuesMixin
 
 
 class EmailField(forms.EmailField):
@@ -12,7 +14,7 @@ class EmailField(forms.EmailField):
         return super().clean(value).strip().lower()
 
 
-class SignupForm(SetPasswordMixin, forms.Form):
+class SignupForm(NoControlCharactersMixin, SetPasswordMixin, forms.Form):
     """Email + password, and the business the first workspace is for."""
 
     email = EmailField(
@@ -54,7 +56,7 @@ class SignupForm(SetPasswordMixin, forms.Form):
         self.validate_password_for_user(user)
 
 
-class InvitationSignupForm(SetPasswordMixin, forms.Form):
+class InvitationSignupForm(NoControlCharactersMixin, SetPasswordMixin, forms.Form):
     """An invited person without an account sets a password; the email comes from the invite."""
 
     password1, password2 = SetPasswordMixin.create_password_fields()
@@ -76,13 +78,13 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(available_time_zones())]
 
 
-class WorkspaceForm(forms.ModelForm):
+class WorkspaceForm(NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name"]
 
 
-class WorkspaceSettingsForm(forms.ModelForm):
+class WorkspaceSettingsForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     class Meta:
@@ -90,13 +92,13 @@ class WorkspaceSettingsForm(forms.ModelForm):
         fields = ["name", "time_zone"]
 
 
-class LanguageForm(forms.ModelForm):
+class LanguageForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["language"]
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(NoControlCharactersMixin, forms.ModelForm):
     email = EmailField(label=_("Email"), max_length=254)
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import semaforo.lib.converters  # noqa: F401 (registers <code:…>, <anycase_code:…>, <token:…>)
 from accounts import views
 
 app_name = "accounts"
@@ -12,6 +13,6 @@ urlpatterns = [
     path("workspace/members/remove/", views.member_remove, name="member_remove"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path("language/", views.set_language, name="set_language"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
-    path("invitations/<str:token>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<token:token>/", views.invitation_accept, name="invitation"),
+    path("invitations/<token:token>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

@@ -26,6 +26,7 @@ from accounts.forms import (
 from accounts.models import Invitation, User
 from accounts.workspaces import owner_required, switch_to, workspace_required
 from semaforo.lib import throttle
+from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.redirects import local_next
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -142,6 +143,7 @@ def workspace_settings(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Workspace settings saved."))
+        tell_what_was_kept(request, form)
         return redirect("accounts:workspace_settings")
     return render(request, "accounts/workspace_settings.html", {"form": form})
 

@@ -413,6 +413,7 @@ def run(args, tmp: Path, env: dict[str, str]) -> dict:
                 "BENCH_COOKIE": cookie,
                 "BENCH_CSRF": token,
                 "BENCH_CODES": str(codes_file),
+                "BENCH_WORKSPACE": large.workspace.code,
                 "BENCH_ORIGIN": f"http://127.0.0.1:{port}",
             }
             with step("first page load"):

@@ -1,7 +1,7 @@
 -- wrk script for `make bench` (benchmarks/run.py sets the environment).
---   BENCH_MODE=toggle  the htmx POST a browser sends when a checklist box is ticked: the whole
---                      form (CSRF token, the ticked boxes, the eight notes) to a random
---                      candidate of the large workspace, with the session cookie and the
+--   BENCH_MODE=toggle  the htmx POST a browser sends when a checklist box is ticked: that
+--                      box alone (and the form's workspace) to a random candidate of the
+--                      large workspace, with the session cookie, HX-Trigger-Name and the
 --                      X-CSRFToken header that base.html puts on <body>
 --   BENCH_MODE=ping    GET of the minimal signed-in view (the ceiling)
 -- done() prints one line "BENCH_JSON {...}" that run.py reads.
@@ -50,13 +50,15 @@ function request()
     return wrk.format("GET", "/bench/ping/")
   end
   local code = codes[math.random(#codes)]
-  local body = { "csrfmiddlewaretoken=" .. token }
-  for _, field in ipairs(fields) do
-    if math.random() < 0.5 then
-      body[#body + 1] = field .. "=on"
-    end
-    body[#body + 1] = field .. "_note="
+  -- One box, ticked or unticked: the page sends the control that changed alone (hx-params)
+  -- and names it in HX-Trigger-Name.
+  local field = fields[math.random(#fields)]
+  local body = { "workspace=" .. (os.getenv("BENCH_WORKSPACE") or "") }
+  if math.random() < 0.5 then
+    body[#body + 1] = field .. "=on"
   end
+  toggle_headers["HX-Trigger-Name"] = field
+  toggle_headers["HX-Trigger"] = "id_" .. field
   toggle_headers["HX-Current-URL"] = origin .. "/candidates/" .. code .. "/"
   return wrk.format("POST", "/candidates/" .. code .. "/checklist/", toggle_headers,
                     table.concat(body, "&"))

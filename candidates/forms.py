@@ -8,11 +8,12 @@ from candidates.criteria import CRITERIA, FILTER_QUESTIONS
 from candidates.models import Asset, Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import Colour, Rule, Thresholds
 from semaforo.lib.forms import NoControlCharactersMixin
+from semaforo.lib.loaded_values import LoadedValuesMixin
 
 FILTER_HELP = dict(FILTER_QUESTIONS)
 
 
-class CandidateForm(NoControlCharactersMixin, forms.ModelForm):
+class CandidateForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     assets = forms.MultipleChoiceField(
         label=_("Assets the partner would bring"),
         choices=Asset.choices,
@@ -109,7 +110,7 @@ ANSWER_FORMS = {
 }
 
 
-class ScoringSettingsForm(NoControlCharactersMixin, forms.ModelForm):
+class ScoringSettingsForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = ScoringSettings
         fields = ["rule", "custom_green_min", "custom_yellow_min"]

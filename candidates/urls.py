@@ -1,5 +1,6 @@
 from django.urls import path
 
+import semaforo.lib.converters  # noqa: F401 (registers <code:…>, <anycase_code:…>, <token:…>)
 from candidates import views
 
 app_name = "candidates"
@@ -12,12 +13,12 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export"),
     path("import/", views.import_csv, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
-    path("<str:code>/", views.candidate_detail, name="detail"),
-    path("<str:code>/edit/", views.candidate_edit, name="edit"),
-    path("<str:code>/print/", views.print_evaluation, name="print"),
-    path("<str:code>/checklist/", views.checklist_save, name="checklist"),
-    path("<str:code>/reevaluate/", views.reevaluate, name="reevaluate"),
-    path("<str:code>/archive/", views.archive, name="archive"),
-    path("<str:code>/restore/", views.restore, name="restore"),
-    path("<str:code>/history/<str:evaluation_code>/", views.evaluation_detail, name="evaluation"),
+    path("<code:code>/", views.candidate_detail, name="detail"),
+    path("<code:code>/edit/", views.candidate_edit, name="edit"),
+    path("<code:code>/print/", views.print_evaluation, name="print"),
+    path("<code:code>/checklist/", views.checklist_save, name="checklist"),
+    path("<code:code>/reevaluate/", views.reevaluate, name="reevaluate"),
+    path("<code:code>/archive/", views.archive, name="archive"),
+    path("<code:code>/restore/", views.restore, name="restore"),
+    path("<code:code>/history/<code:evaluation_code>/", views.evaluation_detail, name="evaluation"),
 ]

@@ -25,15 +25,18 @@ from candidates.forms import (
 )
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
+from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.redirects import local_next
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
 
 
-def _get_candidate_for(request, code: str) -> Candidate:
-    """The candidate with this code in the current workspace, or 404."""
-    return get_object_or_404(Candidate, workspace=request.workspace, code=code)
+def _get_candidate_for(request, code: str, *, lock: bool = False) -> Candidate:
+    """The candidate with this code in the current workspace, or 404 (row-locked if
+    `lock`, inside the caller's transaction)."""
+    candidates = Candidate.objects.select_for_update() if lock else Candidate.objects
+    return get_object_or_404(candidates, workspace=request.workspace, code=code)
 
 
 @require_http_methods(["GET"])
@@ -70,13 +73,16 @@ def candidate_create(request):
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def candidate_edit(request, code: str):
-    candidate = _get_candidate_for(request, code)
-    saved_name = candidate.name  # validation writes the typed values onto the instance
-    form = CandidateForm(request.POST or None, instance=candidate)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes saved."))
-        return redirect("candidates:detail", code=candidate.code)
+    # The row is locked from the stale-form check to the save (LoadedValuesMixin).
+    with transaction.atomic():
+        candidate = _get_candidate_for(request, code, lock=request.method == "POST")
+        saved_name = candidate.name  # validation writes the typed values onto the instance
+        form = CandidateForm(request.POST or None, instance=candidate)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Changes saved."))
+            tell_what_was_kept(request, form)
+            return redirect("candidates:detail", code=candidate.code)
     context = {"form": form, "candidate": candidate, "saved_name": saved_name}
     return render(request, "candidates/form.html", context)
 
@@ -226,6 +232,7 @@ def scoring_settings(request):
             request,
             _("Scoring rule saved. It applies to new evaluations; existing ones keep their rule."),
         )
+        tell_what_was_kept(request, form)
         return redirect("candidates:scoring")
     return render(request, "candidates/scoring.html", {"form": form})
 

@@ -26,6 +26,7 @@ from pilots.models import (
 from pilots.planning import CostCheck
 from semaforo.lib.codes import random_token
 from semaforo.lib.forms import NoControlCharactersMixin
+from semaforo.lib.loaded_values import LoadedValuesMixin
 
 # How far from today a pilot may start: backfilling a recent one, or planning ahead.
 START_WINDOW = timedelta(days=366)
@@ -307,13 +308,13 @@ class CoordinationForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelF
         return clean_log_date(self.cleaned_data["date"], timezone.localdate())
 
 
-class PilotSettingsForm(NoControlCharactersMixin, forms.ModelForm):
+class PilotSettingsForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = PilotSettings
         fields = ["hourly_value", "weekly_hours"]
 
 
-class OnePagerForm(NoControlCharactersMixin, forms.ModelForm):
+class OnePagerForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     """What the partner one-pager says beyond the pilot card, and in which language."""
 
     class Meta:
@@ -382,7 +383,7 @@ class ReviewForm(NoControlCharactersMixin, forms.Form):
         return cleaned
 
 
-class ReminderPreferenceForm(NoControlCharactersMixin, forms.ModelForm):
+class ReminderPreferenceForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = ReminderPreference
         fields = ["enabled", "days_ahead"]

@@ -46,6 +46,7 @@ from pilots.planning import Capacity
 from pilots.reminders import JOB_NAME
 from semaforo.lib import throttle
 from semaforo.lib.codes import random_token
+from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
@@ -335,6 +336,7 @@ def one_pager_link(request, code: str):
         messages.success(request, _("One-pager link created: send it to your partner."))
     else:
         messages.success(request, _("One-pager updated; its link stays the same."))
+    tell_what_was_kept(request, form)
     return redirect("pilots:detail", code=pilot.code)
 
 
@@ -401,6 +403,7 @@ def pilot_settings(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
+        tell_what_was_kept(request, form)
         return redirect("pilots:settings")
     return render(request, "pilots/settings.html", {"form": form})
 
@@ -484,6 +487,7 @@ def preferences(request):
             language_form.save()
             reminder_form.save()
             messages.success(request, _("Preferences saved."))
+            tell_what_was_kept(request, language_form, reminder_form)
             response = redirect("pilots:preferences")
             if request.user.language:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)

@@ -140,12 +140,16 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60)
 
 # Login throttling (django-axes): 5 wrong passwords for one email from one address lock
-# that pair out for 15 minutes. Axes' backend comes first; it only checks the lockout.
+# that pair out for 15 minutes; 20 from one address, whatever the emails (password
+# spraying), lock the address out. Higher, because an office shares one address.
+# Axes' backend comes first; it only checks the lockout.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("AXES_FAILURE_LIMIT_PER_ADDRESS", 20)
+AXES_FAILURE_LIMIT = "accounts.backends.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the email

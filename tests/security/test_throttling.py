@@ -52,7 +52,9 @@ def _fail(times: int, email: str = "owner@example.com", ip: str = HOME_IP) -> No
 
 
 def test_the_login_lockout_is_five_failures_for_fifteen_minutes():
-    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.LOGIN_FAILURE_LIMIT == 5
+    assert settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS == 20
+    assert settings.AXES_FAILURE_LIMIT == "accounts.backends.login_failure_limit"
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.AUTHENTICATION_BACKENDS[0] == "accounts.backends.LoginThrottleBackend"
@@ -138,6 +140,58 @@ def test_the_admin_login_is_behind_the_same_lockout(owner, clock):
         REMOTE_ADDR=HOME_IP,
     )
     assert response.status_code == 429
+
+
+# Password spraying: a few wrong passwords for each of many emails, from one address
+
+
+def _spray(emails: int, each: int = 4, ip: str = HOME_IP) -> list[int]:
+    return [
+        _log_in(f"person{n}@example.com", "Summer2026!", ip).status_code
+        for n in range(emails)
+        for _ in range(each)
+    ]
+
+
+def test_wrong_passwords_over_many_emails_lock_the_address_at_the_twentieth(owner, clock):
+    # 4 for each email: never the 5 that lock one email, but 24 from one address.
+    statuses = _spray(emails=6)
+    assert statuses[:19] == [200] * 19
+    assert set(statuses[19:]) == {429}
+    response = _log_in("owner@example.com", PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    page = response.content.decode()
+    assert "Too many wrong passwords from your connection" in page
+    assert LOCKED not in page
+
+
+def test_the_address_lockout_leaves_other_addresses_alone(owner, outsider, clock):
+    _spray(emails=6)
+    assert _log_in("owner@example.com", PASSWORD, ip=OTHER_IP).status_code == 302
+    assert _log_in("outsider@example.com", PASSWORD, ip=OTHER_IP).status_code == 302
+
+
+def test_an_office_below_the_address_limit_still_logs_in(owner, clock):
+    """Offices share one address: 19 wrong passwords among colleagues lock nobody out."""
+    assert set(_spray(emails=19, each=1)) == {200}
+    assert _log_in("owner@example.com", PASSWORD).status_code == 302
+
+
+def test_the_address_lockout_ends_after_fifteen_minutes(owner, clock):
+    _spray(emails=5)
+    clock.shift(timedelta(minutes=14))
+    assert _log_in("owner@example.com", PASSWORD).status_code == 429
+    clock.shift(timedelta(minutes=16))
+    assert _log_in("owner@example.com", PASSWORD).status_code == 302
+
+
+def test_logging_in_to_ones_own_account_does_not_reset_the_count_for_the_address(outsider, clock):
+    """The sprayer has an account: its successful login clears its own failures only."""
+    _spray(emails=4)  # 16
+    assert _log_in("outsider@example.com", PASSWORD).status_code == 302
+    statuses = [_log_in(f"other{n}@example.com", "Summer2026!").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
 
 
 # Sign-up

@@ -43,6 +43,11 @@ class OneTimeTokenMixin:
         if not self.is_bound:
             self.initial["form_token"] = random_token()
 
+    def _get_validation_exclusions(self):
+        # A token already used is a double tap, not a mistake to show: the view records the
+        # line once and says so (pilots.services.append_entry).
+        return {*super()._get_validation_exclusions(), "form_token"}
+
 
 def clean_log_date(value, today):
     """A line of a pilot's logs happened on a day that has come (in the business's calendar),

@@ -17,6 +17,19 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
+def _no_server_error(caplog):
+    """No test may leave a 500 in the logs: not a view of the test client, not a request to
+    the live server of a browser or concurrency test (whose errors the test cannot see)."""
+    yield
+    errors = [
+        f"{record.getMessage()} ({record.status_code})"
+        for record in caplog.get_records("call")
+        if record.name == "django.request" and getattr(record, "status_code", 0) == 500
+    ]
+    assert not errors, "server errors logged: " + "; ".join(errors)
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     # Tests read English copy unless they ask for Spanish explicitly.
     settings.LANGUAGE_CODE = "en"

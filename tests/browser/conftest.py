@@ -35,6 +35,13 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 # For tests run once per language: (browser locale, the site language it should pick).
 LANGUAGES = [pytest.param("en-US", "en", id="en"), pytest.param("es-ES", "es", id="es")]
+# A phone (375 px wide, touch), for the pages people open on theirs: pass to new_page().
+PHONE = {
+    "viewport": {"width": 375, "height": 667},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 # Runs before any page script, on every page and after every navigation. It reports through
 # a binding exposed on the context, so nothing is lost when a page unloads.
@@ -92,18 +99,27 @@ class Browser:
     problems: Problems
     _browser: object
 
-    def new_page(self, *, locale: str = "en-US", javascript: bool = True):
+    def new_page(self, *, locale: str = "en-US", javascript: bool = True, **context_options):
+        """A page in a new browser context (its own cookies: another person, or logged out).
+        `context_options` go to Playwright's new_context (e.g. **PHONE, timezone_id)."""
         context = self._browser.new_context(
             locale=locale,
             extra_http_headers={"Accept-Language": locale},
             java_script_enabled=javascript,
+            **context_options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.expose_binding(
             "__semaforoReportProblem", lambda _source, kind, detail: self.problems.add(kind, detail)
         )
         context.add_init_script(PROBLEM_REPORTER)
-        page = context.new_page()
+        return self._watched(context.new_page())
+
+    def new_tab(self, page):
+        """Another tab next to `page`: same browser context, so the same signed-in user."""
+        return self._watched(page.context.new_page())
+
+    def _watched(self, page):
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.add("pageerror", str(error)))
         return page
@@ -115,18 +131,31 @@ class Browser:
             self.problems.add("console", message.text)
 
 
-def log_in(page, base_url: str, email: str) -> None:
+def log_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     """Sign in through the real login form (its field names do not depend on the language);
     the user lands on the dashboard."""
     from playwright.sync_api import expect
 
     page.goto(base_url + reverse("login"))
     page.locator("main form input[name=username]").fill(email)
-    page.locator("main form input[name=password]").fill(PASSWORD)
+    page.locator("main form input[name=password]").fill(password)
     login_url = page.url
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: url != login_url)
     expect(page).to_have_url(base_url + reverse("pilots:dashboard"))
+
+
+def http_errors(page) -> list[str]:
+    """Every answer of 400 or more that `page` receives from now on (a 403 from the CSRF
+    check, a 500…), as "status METHOD url"; the list fills as the test goes on."""
+    seen: list[str] = []
+
+    def check(response) -> None:
+        if response.status >= 400:
+            seen.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("response", check)
+    return seen
 
 
 @pytest.hookimpl(wrapper=True)

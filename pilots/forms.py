@@ -360,6 +360,16 @@ class ReviewForm(NoControlCharactersMixin, forms.Form):
                 c for c in Decision.choices if c[0] != Decision.EXTEND
             ]
 
+    def is_repeat(self) -> bool:
+        """The extension just recorded, sent again (a double click, a reloaded page)."""
+        if self.data.get("decision") != Decision.EXTEND or not self.pilot.extended:
+            return False
+        try:
+            again = self.fields["new_review_date"].clean(self.data.get("new_review_date"))
+        except forms.ValidationError:
+            return False
+        return again == self.pilot.review_date
+
     def diagnostic_fields(self):
         return [self[field] for field, _label in DIAGNOSTICS]
 

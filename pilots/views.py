@@ -380,6 +380,9 @@ def review(request, code: str):
         messages.info(request, _("This pilot is finished; its reviews are below."))
         return redirect("pilots:detail", code=pilot.code)
     form = ReviewForm(request.POST or None, pilot=pilot)
+    if request.method == "POST" and form.is_repeat():
+        messages.info(request, _("This review was already recorded; here is the pilot now."))
+        return redirect("pilots:detail", code=pilot.code)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_review(pilot, request.user, form.cleaned_data)

@@ -14,6 +14,7 @@ A form without the hidden field (the test client, an older page) saves as typed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from django import forms
@@ -62,12 +63,12 @@ class LoadedValuesMixin:
 
     def _same(self, name: str, a, b) -> bool:
         field = self.fields[name]
-        try:
-            return field.to_python(field.prepare_value(a)) == field.to_python(
-                field.prepare_value(b)
-            )
-        except ValidationError:
-            return a == b
+        with contextlib.suppress(ValidationError):
+            a, b = (field.to_python(field.prepare_value(value)) for value in (a, b))
+        # Browsers send a text area's line breaks as CR LF; stored text may have LF alone.
+        if isinstance(a, str) and isinstance(b, str):
+            return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+        return a == b
 
     def clean(self):
         cleaned = super().clean()

@@ -303,6 +303,10 @@ def add_reminder_pilots(
     rows = Candidate.objects.filter(workspace__in=workspaces).values_list("workspace_id", "pk")
     for workspace_id, candidate_id in rows:
         candidates.setdefault(workspace_id, []).append(candidate_id)
+    # One active pilot per candidate (a database constraint): active ones take a free one.
+    running = Pilot.objects.filter(workspace__in=workspaces, status=PilotStatus.ACTIVE)
+    busy = set(running.values_list("candidate_id", flat=True))
+    free = {ws: [c for c in ids if c not in busy] for ws, ids in candidates.items()}
     # 100,000 rows through bulk_create cost a minute of Django's per-value work: this
     # history goes in as plain rows (a template pilot supplies every other column's default).
     template = Pilot(
@@ -334,10 +338,17 @@ def add_reminder_pilots(
             else:
                 status = PilotStatus.FINISHED
                 review = today - timedelta(days=rng.randrange(15, 700))
+            if status == PilotStatus.ACTIVE and not free[workspace.pk]:
+                status = PilotStatus.FINISHED
+                review = today - timedelta(days=rng.randrange(15, 700))
+            if status == PilotStatus.ACTIVE:
+                candidate_id = free[workspace.pk].pop()
+            else:
+                candidate_id = candidates[workspace.pk][i % CANDIDATES_PER_WORKSPACE]
             rows.append(
                 (
                     workspace.pk,
-                    candidates[workspace.pk][i % CANDIDATES_PER_WORKSPACE],
+                    candidate_id,
                     code("P"),
                     code("T", 6),
                     day(review - timedelta(days=14)),

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,34 +201,41 @@ class EvaluationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(frozen_at__isnull=True)
 
-    def record_answers(self, answers: dict[str, bool | str]) -> int:
-        """Write these ticks and notes into the open evaluation of this queryset's candidate,
-        and nothing else; return how many evaluations were written (0 or 1).
+    @transaction.atomic
+    def record_answers(self, answers: dict[str, bool | str]) -> Evaluation | None:
+        """Write these ticks and notes, and nothing else, into the open evaluation of this
+        queryset's candidate; return it as saved (with `candidate_status`), or None when
+        it has no open evaluation.
 
-        One UPDATE, a compare-and-set on the evaluation still being open: a tick never
-        lands in an evaluation frozen meanwhile (a re-evaluation or a pilot started in
-        another tab) but in the new current one. The score and colour are computed in the
-        same statement from the boxes as stored, so simultaneous ticks of different boxes
-        (two tabs, a teammate) all survive and the light always agrees with them.
+        The evaluation's row is locked while it is read and written, so simultaneous ticks
+        of different boxes (two tabs, a teammate) are applied one after the other and all
+        survive, and the score always agrees with the boxes as stored. The write is a
+        compare-and-set on the evaluation still being open: a tick never lands in one
+        frozen meanwhile (a re-evaluation or a pilot started in another tab).
         """
-        values = {**answers, "updated_at": timezone.now()}
-        if any(field in answers for field in CRITERION_FIELDS):
-            score = sum(
-                (
-                    Value(int(bool(answers[field])))
-                    if field in answers
-                    else Cast(F(field), models.IntegerField())
-                    for field in CRITERION_FIELDS
-                ),
-                Value(0),
-            )
-            values["score"] = score
-            values["colour"] = Case(
-                When(GreaterThanOrEqual(score, F("green_min")), then=Value(Colour.GREEN)),
-                When(GreaterThanOrEqual(score, F("yellow_min")), then=Value(Colour.YELLOW)),
-                default=Value(Colour.RED),
-            )
-        return self.open().update(**values)
+        evaluation = (
+            self.open()
+            .select_for_update(of=("self",))
+            .annotate(candidate_status=F("candidate__status"))
+            .order_by()[:1]  # one open evaluation per candidate (a constraint)
+        )
+        evaluation = next(iter(evaluation), None)
+        if evaluation is None:
+            return None
+        for field, value in answers.items():
+            setattr(evaluation, field, value)
+        evaluation.rescore()
+        evaluation.updated_at = timezone.now()
+        written = {field: getattr(evaluation, field) for field in answers}
+        saved = Evaluation.objects.open().filter(pk=evaluation.pk)
+        if not saved.update(
+            **written,
+            score=evaluation.score,
+            colour=evaluation.colour,
+            updated_at=evaluation.updated_at,
+        ):
+            return None
+        return evaluation
 
 
 class Evaluation(models.Model):

@@ -87,6 +87,7 @@ class ChecklistForm(NoControlCharactersMixin, forms.ModelForm):
         super().__init__(data, *args, **kwargs)
         # The page renders "initial-<field>" inputs with the values it was loaded with.
         loaded = data is not None and any(key.startswith("initial-") for key in data)
+        self.sent_with_loaded_values = loaded
         for criterion in CRITERIA:
             if criterion.note_field in self.fields:
                 self.fields[criterion.note_field].label = lazy(_note_label, str)(criterion)

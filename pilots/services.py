@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from candidates.models import Candidate, Status
+from candidates.models import Candidate, Evaluation, Status
 from pilots.models import (
     MAX_DAYS,
     MAX_TOTAL_COUNT,
@@ -175,8 +175,10 @@ def mark_open_referral(candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def record_review(pilot: Pilot, user: User, data: dict) -> Review:
-    """Keep the review with the totals at the time, and apply the decision.
+def record_review(pilot: Pilot, user: User, data: dict, answers: dict | None = None) -> Review:
+    """Keep the review with the totals at the time, and apply the decision; `answers` are
+    the checklist's ticks and notes changed on the review page, saved first, so the
+    re-run checklist frozen with the review is the one the page showed.
 
     The pilot row is locked and its state read again: a second decision on the same review
     (a double submit, another tab, a teammate) raises AlreadyDone and changes nothing.
@@ -184,6 +186,8 @@ def record_review(pilot: Pilot, user: User, data: dict) -> Review:
     pilot = Pilot.objects.select_for_update().with_totals().get(pk=pilot.pk)
     if not pilot.is_active() or (data["decision"] == Decision.EXTEND and pilot.extended):
         raise AlreadyDone(pilot)
+    if answers:
+        Evaluation.objects.filter(candidate=pilot.candidate_id).record_answers(answers)
     hourly = PilotSettings.for_workspace(pilot.workspace).hourly_value
     candidate = pilot.candidate
     evaluation = candidate.current_evaluation()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import LanguageForm
 from accounts.workspaces import owner_required, switch_to, workspace_required
+from candidates.forms import ChecklistForm
 from candidates.models import Candidate
 from candidates.scoring import Colour
 from candidates.views import checklist_context
@@ -379,23 +380,28 @@ def review(request, code: str):
     if not pilot.is_active():
         messages.info(request, _("This pilot is finished; its reviews are below."))
         return redirect("pilots:detail", code=pilot.code)
+    # One form: the checklist again (only what changed since the page loaded is saved)
+    # and the decision, with or without JavaScript.
     form = ReviewForm(request.POST or None, pilot=pilot)
+    checklist = ChecklistForm(request.POST or None, instance=pilot.candidate.current_evaluation())
     if request.method == "POST" and form.is_repeat():
         messages.info(request, _("This review was already recorded; here is the pilot now."))
         return redirect("pilots:detail", code=pilot.code)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and checklist.is_valid():
+        # A request that did not come from the page (no loaded values) changes no box.
+        answers = checklist.changes() if checklist.sent_with_loaded_values else {}
         try:
-            services.record_review(pilot, request.user, form.cleaned_data)
+            services.record_review(pilot, request.user, form.cleaned_data, answers)
         except services.AlreadyDone:  # a double submit, another tab or a teammate
             messages.info(request, _("This review was already recorded; here is the pilot now."))
         else:
             messages.success(request, _("Review saved."))
         return redirect("pilots:detail", code=pilot.code)
-    candidate = pilot.candidate
     context = _pilot_context(request, pilot)
-    context.update(checklist_context(candidate, candidate.current_evaluation()))
-    context.update({"review_form": form, "checklist_next": request.path})
-    return render(request, "pilots/review.html", context, status=400 if form.errors else 200)
+    context.update(checklist_context(pilot.candidate, checklist.instance, checklist))
+    context["review_form"] = form
+    invalid = form.errors or checklist.errors
+    return render(request, "pilots/review.html", context, status=400 if invalid else 200)
 
 
 @require_http_methods(["GET", "POST"])

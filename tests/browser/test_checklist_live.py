@@ -74,7 +74,7 @@ def expect_light(page: Page, language: str, score: int) -> str:
 
 
 def checkboxes(page: Page):
-    boxes = page.locator("form.checklist input[type=checkbox]")
+    boxes = page.locator(".checklist input[type=checkbox]")
     expect(boxes).to_have_count(MAX_SCORE)
     return boxes
 
@@ -133,7 +133,7 @@ def test_without_javascript_the_save_button_scores_the_checklist(browser):
     expect_light(page, "en", 0)
 
     with page.expect_navigation():
-        page.locator("form.checklist button[type=submit]").click()
+        page.locator(".checklist-form button[type=submit]").click()
     expect(page).to_have_url(browser.url + reverse("candidates:detail", args=[candidate.code]))
     expect(page.locator("#messages")).to_contain_text("Checklist saved.")
     expect_light(page, "en", 4)

@@ -172,7 +172,7 @@ def test_checklist_on_a_phone_keeps_the_light_in_sight(browser, owner, sample):
     page = signed_in_page(browser, owner)
     page.set_viewport_size(PHONE)
     page.goto(browser.url + reverse("candidates:detail", args=[sample.candidate.code]))
-    rows = page.locator("form.checklist .criterion .form-check")
+    rows = page.locator(".checklist .criterion .form-check")
     expect(rows).to_have_count(MAX_SCORE)
     for index in range(MAX_SCORE):
         row = rows.nth(index)
@@ -219,9 +219,9 @@ def test_checklist_by_keyboard_only(browser, owner, sample):
     page.goto(browser.url + reverse("candidates:detail", args=[sample.candidate.code]))
     region = page.locator("[role=status][aria-live]#light")
     expect(region).to_have_count(1)
-    first_box = page.locator("form.checklist input[type=checkbox]").first
+    first_box = page.locator(".checklist input[type=checkbox]").first
     expect(first_box).to_be_checked()  # the sample candidate has 4 ticks
-    target = page.locator("form.checklist input[type=checkbox]").nth(4)
+    target = page.locator(".checklist input[type=checkbox]").nth(4)
     target_id = target.get_attribute("id")
     expect(target).not_to_be_checked()
 
@@ -257,7 +257,7 @@ def test_keyboard_focus_is_never_hidden_under_the_sticky_light(
     page = signed_in_page(browser, owner, language=language, locale=locale)
     page.set_viewport_size(PHONE)
     page.goto(browser.url + reverse("candidates:detail", args=[sample.candidate.code]))
-    boxes = page.locator("form.checklist input[type=checkbox]")
+    boxes = page.locator(".checklist input[type=checkbox]")
     expect(boxes).to_have_count(MAX_SCORE)
     ids = [boxes.nth(index).get_attribute("id") for index in range(MAX_SCORE)]
     tab_to(page, ids[0])

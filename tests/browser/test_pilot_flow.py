@@ -222,7 +222,7 @@ def test_yellow_candidate_to_promoted_pilot(browser, locale, language):
             assert_unique_ids(page)
 
             # The checklist again, prefilled: one more tick turns the light green, live.
-            boxes = page.locator("form.checklist input[type=checkbox]")
+            boxes = page.locator(".checklist input[type=checkbox]")
             expect(boxes).to_have_count(MAX_SCORE)
             for index in range(MAX_SCORE):
                 if index < START_TICKS:

@@ -52,7 +52,7 @@ def open_twice(browser, owner, member, places: str, candidate: Candidate):
 
 
 def boxes(page: Page):
-    return page.locator("form.checklist input[type=checkbox]")
+    return page.locator(".checklist input[type=checkbox]")
 
 
 def saved(page: Page, candidate: Candidate):
@@ -115,7 +115,7 @@ def test_a_note_from_a_stale_tab_keeps_the_other_tabs_ticks(
 
     for index in A_TICKS:
         tick(tab_a, candidate, index)
-    row = tab_b.locator("form.checklist .criterion").nth(B_NOTE_ROW)
+    row = tab_b.locator(".checklist .criterion").nth(B_NOTE_ROW)
     row.locator("summary").click()
     note = row.locator("input[type=text]")
     note.fill(NOTE)
@@ -131,6 +131,6 @@ def test_a_note_from_a_stale_tab_keeps_the_other_tabs_ticks(
         tab.reload()
         expect_ticked(tab, A_TICKS)
         expect(
-            tab.locator("form.checklist .criterion").nth(B_NOTE_ROW).locator("input[type=text]")
+            tab.locator(".checklist .criterion").nth(B_NOTE_ROW).locator("input[type=text]")
         ).to_have_value(NOTE)
     assert errors == [[], []]

@@ -292,3 +292,44 @@ def test_another_workspace_cannot_review_the_pilot(outsider_client, due):
     assert outsider_client.post(_url(due), {"decision": "discard"}).status_code == 404
     assert _refreshed(due).is_active()
     assert not Review.objects.exists()
+
+
+# --- one form: the checklist again and the decision, saved together -------------------------
+
+
+def _as_loaded(pilot: Pilot) -> dict:
+    """The review page's checklist as it was loaded: the values of its "initial-" inputs."""
+    evaluation = pilot.candidate.current_evaluation()
+    loaded = {f"initial-{f}": str(getattr(evaluation, f)) for f in CRITERION_FIELDS}
+    return loaded | {f"initial-{f}_note": "" for f in CRITERION_FIELDS}
+
+
+def test_the_review_saves_its_ticks_and_decision_in_one_submit(owner_client, due):
+    ticks = dict.fromkeys(CRITERION_FIELDS[:6], "on")
+    response = _decide(owner_client, due, "promote", **_as_loaded(due), **ticks)
+    assert response.status_code == 302
+    review = Review.objects.select_related("evaluation").get(pilot=due)
+    assert (review.evaluation.score, review.evaluation.colour) == (6, "green")
+    assert review.evaluation.is_frozen()
+
+
+def test_a_review_without_a_decision_keeps_the_ticks_typed_on_the_page(owner_client, due):
+    ticks = dict.fromkeys(CRITERION_FIELDS[:7], "on")
+    response = _decide(owner_client, due, "", **_as_loaded(due), **ticks)
+    assert response.status_code == 400
+    page = body(response)
+    checked = re.findall(r'type="checkbox" name="(\w+)"[^>]* checked', page)
+    assert checked == list(CRITERION_FIELDS[:7])  # nothing the person ticked is lost
+    assert not Review.objects.filter(pilot=due).exists()
+
+
+def test_the_review_keeps_a_box_a_teammate_ticked_after_the_page_loaded(owner_client, due):
+    loaded = _as_loaded(due)
+    ticked_before = [f for f in CRITERION_FIELDS if loaded[f"initial-{f}"] == "True"]
+    evaluation = due.candidate.current_evaluation()
+    evaluation.measurable = True  # a teammate, meanwhile
+    evaluation.rescore()
+    evaluation.save()
+    _decide(owner_client, due, "promote", **loaded, **dict.fromkeys(ticked_before, "on"))
+    review = Review.objects.select_related("evaluation").get(pilot=due)
+    assert review.evaluation.measurable and review.evaluation.score == len(ticked_before) + 1

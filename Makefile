@@ -28,9 +28,12 @@ migrate: install
 	$(PY) manage.py createcachetable
 
 # The web server and the review-reminder worker together: Ctrl-C stops both.
+# Links in emails: the web server builds them from the address it is reached on; the worker
+# has no request, so it gets SITE_URL (unless one is set) from HOST and PORT.
+RUN_SITE_URL = $(or $(SITE_URL),http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT))
 run: migrate
 	@echo "Semáforo on http://$(HOST):$(PORT) with the review-reminder worker (Ctrl-C stops both)"
-	@$(PY) manage.py send_review_reminders --loop --interval $(REMINDER_INTERVAL) & worker=$$!; \
+	@SITE_URL="$(RUN_SITE_URL)" $(PY) manage.py send_review_reminders --loop --interval $(REMINDER_INTERVAL) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -73,7 +76,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	cd $(CURDIR) && $(PY) manage.py makemessages -l es -l en --no-obsolete --no-location \
+	cd $(CURDIR) && $(PY) manage.py makemessages -l es -l es_AR -l en --no-obsolete --no-location \
 		--ignore '.venv/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from semaforo.lib.codes import random_code, random_token
+from semaforo.lib.money import CURRENCIES, DEFAULT_CURRENCY
 
 
 class UserManager(BaseUserManager):
@@ -94,11 +95,27 @@ class Workspace(models.Model):
         validators=[validate_time_zone],
         help_text=_("Review dates and reminders follow this time zone."),
     )
+    # ISO 4217. Forms name each currency in the reader's language (semaforo/lib/money.py).
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=[(code, code) for code in CURRENCIES],
+        default=DEFAULT_CURRENCY,
+        help_text=_(
+            "Amounts are shown in it. Changing it converts nothing: amounts already "
+            "recorded keep their numbers."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("workspace")
         verbose_name_plural = _("workspaces")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(currency__in=CURRENCIES), name="workspace_currency_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

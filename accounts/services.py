@@ -3,37 +3,49 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, User, Workspace
 from semaforo.lib.email import send_email
+from semaforo.lib.money import DEFAULT_CURRENCY
 
 
 @transaction.atomic
 def sign_up(
-    email: str, password: str, business_name: str, time_zone: str = "UTC", language: str = ""
+    email: str,
+    password: str,
+    business_name: str,
+    time_zone: str = "UTC",
+    language: str = "",
+    currency: str = DEFAULT_CURRENCY,
 ) -> User:
     """A new account and its first workspace. Raises IntegrityError when the email was taken
     meanwhile (a double click on "Sign up": the first request created it)."""
     user = User.objects.create_user(email=email, password=password, language=language)
-    create_workspace(user, business_name, time_zone)
+    create_workspace(user, business_name, time_zone, currency)
     return user
 
 
 @transaction.atomic
-def create_workspace(owner: User, name: str, time_zone: str = "UTC") -> Workspace:
-    workspace = Workspace.objects.create(name=name, time_zone=time_zone)
+def create_workspace(
+    owner: User, name: str, time_zone: str = "UTC", currency: str = DEFAULT_CURRENCY
+) -> Workspace:
+    workspace = Workspace.objects.create(name=name, time_zone=time_zone, currency=currency)
     Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
     return workspace
 
 
-def send_invitation(invitation: Invitation) -> None:
+def send_invitation(invitation: Invitation, request: HttpRequest | None = None) -> None:
+    """The invitation email; its link starts with the address of `request` (unless
+    SITE_URL is set), so it works on whatever address the app is served on."""
     accept_path = reverse("accounts:invitation", kwargs={"token": invitation.token})
     send_email(
         "invitation",
         [invitation.email],
         {"invitation": invitation, "accept_path": accept_path},
+        request=request,
     )
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,14 +20,17 @@ from accounts import services
 from accounts.forms import (
     InvitationForm,
     InvitationSignupForm,
+    PasswordResetForm,
     SignupForm,
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
 from accounts.models import Invitation, User
-from accounts.workspaces import owner_required, switch_to, workspace_required
+from accounts.workspaces import get_membership, owner_required, switch_to, workspace_required
 from semaforo.lib import throttle
+from semaforo.lib.links import site_url
 from semaforo.lib.loaded_values import tell_what_was_kept
+from semaforo.lib.money import default_currency
 from semaforo.lib.redirects import local_next
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -37,6 +41,13 @@ SIGNUP_LIMIT = 10
 RESET_LIMIT_PER_IP, RESET_LIMIT_PER_EMAIL = 10, 3
 
 
+def _currency_for(request) -> str:
+    """A new workspace's currency: the country of the browser's language (es-AR → ARS,
+    es-MX → MXN; an es-UY browser reads es-ar but pays in UYU), else of the language in use."""
+    accepted = parse_accept_lang_header(request.headers.get("Accept-Language", ""))
+    return default_currency(*(code for code, _quality in accepted), translation.get_language())
+
+
 def _add_too_many_error(form) -> None:
     form.add_error(None, _("Too many attempts in a short time. Please try again in an hour."))
 
@@ -45,7 +56,7 @@ def _add_too_many_error(form) -> None:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"currency": _currency_for(request)})
     if request.method == "POST" and not throttle.allow(
         "signup", throttle.client_ip(request), limit=SIGNUP_LIMIT, window=HOUR
     ):
@@ -60,6 +71,7 @@ def signup(request):
                 data["business_name"],
                 time_zone=data["time_zone"],
                 language=translation.get_language() or "",
+                currency=data["currency"],
             )
         except IntegrityError:  # a double click: the first request created the account
             response = _log_in_as_winner(request, data["email"], data["password1"], form)
@@ -100,9 +112,14 @@ def _same_page_in_any_workspace(path: str | None) -> str | None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def workspace_create(request):
-    form = WorkspaceForm(request.POST or None)
+    # A consultant's next client is most likely in the same country as the current one.
+    current = get_membership(request)
+    currency = current.workspace.currency if current else _currency_for(request)
+    form = WorkspaceForm(request.POST or None, initial={"currency": currency})
     if request.method == "POST" and form.is_valid():
-        workspace = services.create_workspace(request.user, form.cleaned_data["name"])
+        workspace = services.create_workspace(
+            request.user, form.cleaned_data["name"], currency=form.cleaned_data["currency"]
+        )
         switch_to(request, workspace)
         messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
         return redirect("home")
@@ -123,7 +140,7 @@ def members(request):
             invitation.workspace = workspace
             invitation.invited_by = request.user
             invitation.save()
-            services.send_invitation(invitation)
+            services.send_invitation(invitation, request)
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
@@ -268,6 +285,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's, throttled per address and per email (the same answer whether the email
     has an account or not, so the limit tells nothing about who has one)."""
 
+    form_class = PasswordResetForm  # sends templates/emails/password-reset-*
     email_template_name = "emails/password-reset-body.txt"
     html_email_template_name = "emails/password-reset-body.html"
     subject_template_name = "emails/password-reset-subject.txt"
@@ -282,6 +300,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         email = form.cleaned_data["email"].strip().lower()
         if not throttle.allow("reset-email", email, limit=RESET_LIMIT_PER_EMAIL, window=HOUR):
             return self._too_many(form)
+        self.extra_email_context = {"site_url": site_url(self.request)}
         return super().form_valid(form)
 
     def _too_many(self, form):

@@ -124,7 +124,7 @@ def seed(users: int, password_hash: str) -> list[dict]:
         # The members' own candidates start unticked; a few others run pilots.
         for user, candidate in zip(members, candidates, strict=False):
             Evaluation.objects.filter(candidate=candidate).update(
-                **dict.fromkeys(CRITERION_FIELDS, False), score=0, colour="red"
+                **dict.fromkeys(CRITERION_FIELDS, False), score=0, colour="red", scored_at=None
             )
             index = len(accounts)
             if index < users:

@@ -41,6 +41,7 @@ from pilots.models import (
     Review,
 )
 from semaforo.lib.codes import ALPHABET
+from semaforo.lib.search import fold
 
 BATCH = 2_000
 PASSWORD = "bench-password-not-secret"
@@ -131,11 +132,13 @@ def _seed_workspace(rng, today, name, n_candidates, n_pilots, password_hash) -> 
             if i in piloted:
                 outcome = piloted[i][0]
                 status = OUTCOME_STATUS[Outcome(outcome)] if outcome else Status.IN_PILOT
+            full_name = f"{rng.choice(BUSINESSES)} {name.title()} {i:05d}"
             candidates.append(
                 Candidate(
                     workspace=workspace,
                     code=code("C"),
-                    name=f"{rng.choice(BUSINESSES)} {name.title()} {i:05d}",
+                    name=full_name,
+                    search_name=fold(full_name),  # bulk_create skips Candidate.save()
                     business_type=rng.choice(BUSINESSES),
                     kind=rng.choice(Kind.values),
                     status=status,
@@ -172,6 +175,9 @@ def _evaluation(rng, candidate, frozen_at: datetime | None = None) -> Evaluation
     )
     evaluation.score = ticks
     evaluation.colour = colour_for(ticks, THRESHOLDS)
+    # Ticked, or kept in the history: scored (an untouched current one is "not scored yet").
+    if ticks or frozen_at is not None:
+        evaluation.scored_at = frozen_at or candidate.created_at
     return evaluation
 
 
@@ -281,7 +287,13 @@ def seed_reminder_workspaces(n: int = REMINDER_WORKSPACES) -> list[Workspace]:
     bulk(
         Candidate,
         [
-            Candidate(workspace=ws, code=code("C"), name=f"Partner {i}", status=Status.IN_PILOT)
+            Candidate(
+                workspace=ws,
+                code=code("C"),
+                name=f"Partner {i}",
+                search_name=f"partner {i}",  # fold(name): bulk_create skips Candidate.save()
+                status=Status.IN_PILOT,
+            )
             for ws in workspaces
             for i in range(CANDIDATES_PER_WORKSPACE)
         ],

@@ -5,8 +5,15 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates.criteria import CRITERIA, FILTER_QUESTIONS
-from candidates.models import Asset, Candidate, Evaluation, ScoringSettings, Status
-from candidates.scoring import Colour, Rule, Thresholds
+from candidates.models import (
+    THRESHOLDS_MESSAGE,
+    Asset,
+    Candidate,
+    Evaluation,
+    ScoringSettings,
+    Status,
+)
+from candidates.scoring import Light, Rule, Thresholds
 from semaforo.lib.forms import NoControlCharactersMixin
 from semaforo.lib.loaded_values import LoadedValuesMixin
 
@@ -130,13 +137,7 @@ class ScoringSettingsForm(LoadedValuesMixin, NoControlCharactersMixin, forms.Mod
                 and yellow is not None
                 and not Thresholds(green, yellow).is_valid()
             ):
-                self.add_error(
-                    "custom_green_min",
-                    _(
-                        "The thresholds must split 0–8 into three bands: "
-                        "yellow from 1 or more, and green above yellow, up to 8."
-                    ),
-                )
+                self.add_error("custom_green_min", THRESHOLDS_MESSAGE)
         else:
             # Keep the stored custom values valid whatever was typed for an unused rule.
             for field in ("custom_green_min", "custom_yellow_min"):
@@ -149,12 +150,15 @@ class ScoringSettingsForm(LoadedValuesMixin, NoControlCharactersMixin, forms.Mod
 
 
 SORTS = {
+    "new": ("-created_at", "-id"),
     "score": ("-current_score", "-created_at", "-id"),
     "-score": ("current_score", "-created_at", "-id"),
-    "new": ("-created_at", "-id"),
     "old": ("created_at", "id"),
     "name": ("name", "id"),
 }
+# What the list applies when no sort is chosen: also the select's first option, so that the
+# menu names the order the list is in (a select with no choice shows its first option).
+DEFAULT_SORT = "new"
 
 
 class CandidateFilterForm(NoControlCharactersMixin, forms.Form):
@@ -162,7 +166,7 @@ class CandidateFilterForm(NoControlCharactersMixin, forms.Form):
 
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
     colour = forms.ChoiceField(
-        label=_("Colour"), choices=[("", _("All colours")), *Colour.choices], required=False
+        label=_("Colour"), choices=[("", _("All colours")), *Light.choices], required=False
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All statuses")), *Status.choices], required=False
@@ -171,9 +175,9 @@ class CandidateFilterForm(NoControlCharactersMixin, forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
+            ("new", _("Newest first")),
             ("score", _("Score, highest first")),
             ("-score", _("Score, lowest first")),
-            ("new", _("Newest first")),
             ("old", _("Oldest first")),
             ("name", _("Name")),
         ],
@@ -182,16 +186,16 @@ class CandidateFilterForm(NoControlCharactersMixin, forms.Form):
 
     def filter(self, queryset):
         if not self.is_valid():
-            return queryset.active().order_by(*SORTS["new"])
+            return queryset.active().order_by(*SORTS[DEFAULT_SORT])
         data = self.cleaned_data
         queryset = queryset.filter(archived_at__isnull=not data["archived"])
         if data["q"]:
-            queryset = queryset.filter(name__icontains=data["q"])
+            queryset = queryset.search(data["q"])
         if data["colour"]:
             queryset = queryset.filter(current_colour=data["colour"])
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
-        return queryset.order_by(*SORTS[data["sort"] or "new"])
+        return queryset.order_by(*SORTS[data["sort"] or DEFAULT_SORT])
 
 
 class ImportForm(NoControlCharactersMixin, forms.Form):

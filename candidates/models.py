@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from candidates.scoring import (
     PRESETS,
     Advice,
     Colour,
+    Light,
     Rule,
     Thresholds,
     advice_for,
@@ -23,6 +24,13 @@ from candidates.scoring import (
 )
 from semaforo.lib.codes import random_code
 from semaforo.lib.fields import WorkspaceCopyField
+from semaforo.lib.search import fold
+
+# Also the scoring settings form's message (candidates/forms.py).
+THRESHOLDS_MESSAGE = _(
+    "The thresholds must split 0–8 into three bands: "
+    "yellow from 1 or more, and green above yellow, up to 8."
+)
 
 
 class ScoringSettings(models.Model):
@@ -45,12 +53,19 @@ class ScoringSettings(models.Model):
         verbose_name = _("scoring settings")
         verbose_name_plural = _("scoring settings")
         constraints = [
-            models.CheckConstraint(condition=Q(rule__in=Rule.values), name="scoring_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(rule__in=Rule.values),
+                name="scoring_rule_valid",
+                violation_error_code="invalid_choice",
+                violation_error_message=_("Choose a scoring rule from the list."),
+            ),
             models.CheckConstraint(
                 condition=Q(custom_yellow_min__gte=1)
                 & Q(custom_green_min__gt=models.F("custom_yellow_min"))
                 & Q(custom_green_min__lte=MAX_SCORE),
                 name="scoring_custom_bands_nonempty",
+                violation_error_code="bands",
+                violation_error_message=THRESHOLDS_MESSAGE,
             ),
         ]
 
@@ -105,17 +120,32 @@ class CandidateQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def with_current(self):
-        """Annotate the current (open) evaluation's score and colour.
+        """Annotate the current (open) evaluation's score and light (`current_colour`: a
+        colour, or "unscored" before the first tick — see Light).
 
         Subqueries rather than a join: counting the list (the paginator) then reads the
         candidates' index alone, and a page reads one evaluation per row shown.
         """
         current = Evaluation.objects.filter(candidate=OuterRef("pk"), frozen_at__isnull=True)
-        current = current.order_by()
+        current = current.order_by().with_light()
         return self.annotate(
             current_score=Subquery(current.values("score")[:1]),
-            current_colour=Subquery(current.values("colour")[:1]),
+            current_colour=Subquery(current.values("light")[:1]),
         )
+
+    def named_like(self, name: str):
+        """Those whose name is `name` but for case, accents and spaces."""
+        return self.filter(search_name=fold(name))
+
+    def search(self, text: str):
+        """Those whose name contains `text`, whatever the case and accents ("titan",
+        "ESTÉTICA" find "Estética Titán"): a plain LIKE on folded texts, the same on SQLite
+        and PostgreSQL (no unaccent extension, no SQL function per connection). It filters
+        the workspace's rows, which the list's index already narrows to; only a trigram
+        index (PostgreSQL alone) could serve "%…%" itself, and a few thousand candidates a
+        workspace do not need one."""
+        folded = fold(text)
+        return self.filter(search_name__contains=folded) if folded else self
 
 
 class Candidate(models.Model):
@@ -128,6 +158,9 @@ class Candidate(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    # The name as searched and compared: lower case, no accents, single spaces
+    # (semaforo.lib.search.fold). Kept by save(); a bulk_create must fill it itself.
+    search_name = models.TextField(default="", editable=False)
     kind = models.CharField(
         _("relationship being considered"), max_length=10, choices=Kind, default=Kind.REFERRAL
     )
@@ -152,9 +185,17 @@ class Candidate(models.Model):
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="candidate_kind_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="candidate_status_valid"
+                condition=Q(kind__in=Kind.values),
+                name="candidate_kind_valid",
+                violation_error_code="invalid_choice",
+                violation_error_message=_("Choose a relationship from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="candidate_status_valid",
+                violation_error_code="invalid_choice",
+                violation_error_message=_("Choose a status from the list."),
             ),
         ]
         indexes = [
@@ -171,6 +212,19 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def namesakes(self):
+        """The workspace's other active candidates with this name (but for case, accents
+        and spaces): allowed — two branches, a new try — but worth a word."""
+        others = Candidate.objects.for_workspace(self.workspace_id).active()
+        return others.named_like(self.name).exclude(pk=self.pk).order_by("created_at", "id")
 
     def filter_passed(self) -> bool:
         """The smoke filter passes only when all five questions have an answer."""
@@ -201,6 +255,16 @@ class EvaluationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(frozen_at__isnull=True)
 
+    def with_light(self):
+        """Annotate `light`: the colour, or "unscored" before the first tick (see Light)."""
+        return self.annotate(
+            light=Case(
+                When(scored_at__isnull=True, then=Value(Light.UNSCORED)),
+                default=F("colour"),
+                output_field=models.CharField(),
+            )
+        )
+
     @transaction.atomic
     def record_answers(self, answers: dict[str, bool | str]) -> Evaluation | None:
         """Write these ticks and notes, and nothing else, into the open evaluation of this
@@ -224,14 +288,17 @@ class EvaluationQuerySet(models.QuerySet):
             return None
         for field, value in answers.items():
             setattr(evaluation, field, value)
-        evaluation.rescore()
         evaluation.updated_at = timezone.now()
+        if evaluation.scored_at is None and any(f in CRITERION_FIELDS for f in answers):
+            evaluation.scored_at = evaluation.updated_at  # the first tick (or untick) scores it
+        evaluation.rescore()
         written = {field: getattr(evaluation, field) for field in answers}
         saved = Evaluation.objects.open().filter(pk=evaluation.pk)
         if not saved.update(
             **written,
             score=evaluation.score,
             colour=evaluation.colour,
+            scored_at=evaluation.scored_at,
             updated_at=evaluation.updated_at,
         ):
             return None
@@ -269,6 +336,9 @@ class Evaluation(models.Model):
     # Stored so that lists can filter and sort in SQL, and so history keeps its colour.
     score = models.PositiveSmallIntegerField(default=0)
     colour = models.CharField(max_length=6, choices=Colour, default=Colour.RED)
+    # When a box was first ticked. Until then the light is grey, "not scored yet" (Light):
+    # an untouched checklist says nothing about the partner, it is not a red 0/8.
+    scored_at = models.DateTimeField(null=True, blank=True)
     rule = models.CharField(max_length=10, choices=Rule, default=Rule.QUICK_SCORE)
     green_min = models.PositiveSmallIntegerField(default=6)
     yellow_min = models.PositiveSmallIntegerField(default=3)
@@ -284,29 +354,54 @@ class Evaluation(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(score__lte=MAX_SCORE), name="evaluation_score_range"
+                condition=Q(score__lte=MAX_SCORE),
+                name="evaluation_score_range",
+                violation_error_code="score_range",
+                violation_error_message=_("A score goes from 0 to 8."),
             ),
             models.CheckConstraint(
-                condition=Q(colour__in=Colour.values), name="evaluation_colour_valid"
+                condition=Q(colour__in=Colour.values),
+                name="evaluation_colour_valid",
+                violation_error_code="invalid_choice",
+                violation_error_message=_("Choose a colour from the list."),
             ),
-            models.CheckConstraint(condition=Q(rule__in=Rule.values), name="evaluation_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(rule__in=Rule.values),
+                name="evaluation_rule_valid",
+                violation_error_code="invalid_choice",
+                violation_error_message=_("Choose a scoring rule from the list."),
+            ),
             models.CheckConstraint(
                 condition=Q(yellow_min__gte=1)
                 & Q(green_min__gt=models.F("yellow_min"))
                 & Q(green_min__lte=MAX_SCORE),
                 name="evaluation_thresholds_ordered",
+                violation_error_code="bands",
+                violation_error_message=THRESHOLDS_MESSAGE,
+            ),
+            # Not scored yet means no box ticked yet.
+            models.CheckConstraint(
+                condition=Q(scored_at__isnull=False) | Q(score=0),
+                name="evaluation_unscored_has_no_ticks",
+                violation_error_code="unscored_with_ticks",
+                violation_error_message=_("An evaluation with ticks has been scored."),
             ),
             # At most one evaluation being edited per candidate.
             models.UniqueConstraint(
                 fields=["candidate"],
                 condition=Q(frozen_at__isnull=True),
                 name="evaluation_one_current_per_candidate",
+                violation_error_code="one_current",
+                violation_error_message=_(
+                    "This candidate already has an evaluation in progress: reload the page."
+                ),
             ),
         ]
         indexes = [
-            # The dashboard's candidates by colour, counted from this index alone.
+            # The dashboard's candidates by light (colour, or not scored yet), counted from
+            # this index alone.
             models.Index(
-                fields=["workspace", "colour"],
+                fields=["workspace", "colour", "scored_at"],
                 condition=Q(frozen_at__isnull=True),
                 name="evaluation_current_colour_idx",
             ),
@@ -319,7 +414,7 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.candidate}: {self.score}/{MAX_SCORE} {self.colour}"
+        return f"{self.candidate}: {self.score}/{MAX_SCORE} {self.light()}"
 
     @classmethod
     def start(cls, candidate: Candidate, prefill: Evaluation | None = None) -> Evaluation:
@@ -329,6 +424,7 @@ class Evaluation(models.Model):
             for criterion in CRITERIA:
                 setattr(evaluation, criterion.field, getattr(prefill, criterion.field))
                 setattr(evaluation, criterion.note_field, getattr(prefill, criterion.note_field))
+            evaluation.scored_at = prefill.scored_at
         scoring = ScoringSettings.for_workspace(candidate.workspace)
         evaluation.apply_rule(scoring.rule, scoring.thresholds())
         evaluation.save()
@@ -347,9 +443,22 @@ class Evaluation(models.Model):
         return sum(bool(getattr(self, field)) for field in CRITERION_FIELDS)
 
     def rescore(self) -> None:
-        """Score and colour from the ticks, under the rule this evaluation keeps."""
+        """Score and colour from the ticks, under the rule this evaluation keeps; a tick
+        makes it scored (an untick after that leaves it scored: a deliberate 0/8)."""
         self.score = self.ticked()
         self.colour = colour_for(self.score, self.thresholds())
+        if self.score and self.scored_at is None:
+            self.scored_at = timezone.now()
+
+    def is_scored(self) -> bool:
+        return self.scored_at is not None
+
+    def light(self) -> str:
+        """What the light shows: the colour, or Light.UNSCORED before the first tick."""
+        return self.colour if self.is_scored() else Light.UNSCORED
+
+    def get_light_display(self) -> str:
+        return Light(self.light()).label
 
     def rows(self) -> list[dict]:
         """Each criterion with its tick and note, in the method's order."""
@@ -362,8 +471,9 @@ class Evaluation(models.Model):
             for c in CRITERIA
         ]
 
-    def advice(self) -> Advice:
-        return advice_for(self.colour)
+    def advice(self) -> Advice | None:
+        """The method's advice for the colour; none before the first tick."""
+        return advice_for(self.colour) if self.is_scored() else None
 
     def is_frozen(self) -> bool:
         return self.frozen_at is not None

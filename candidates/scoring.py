@@ -21,6 +21,16 @@ class Colour(models.TextChoices):
     RED = "red", _("Red")
 
 
+class Light(models.TextChoices):
+    """What a candidate's light shows: its colour, or grey until the first box is ticked (an
+    untouched checklist is no verdict, not a red 0/8: imported rows, a name just added)."""
+
+    GREEN = Colour.GREEN.value, Colour.GREEN.label
+    YELLOW = Colour.YELLOW.value, Colour.YELLOW.label
+    RED = Colour.RED.value, Colour.RED.label
+    UNSCORED = "unscored", _("Not scored yet")
+
+
 class Rule(models.TextChoices):
     QUICK_SCORE = "quick", _("Quick-score table (6–8 green, 3–5 yellow, 0–2 red)")
     HEADINGS = "headings", _("Section headings (4+ green, 2–3 yellow, 0–1 red)")

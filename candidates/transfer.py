@@ -103,8 +103,8 @@ def export_rows(candidates) -> tuple[list[str], list[list]]:
             c.notes,
             *[getattr(c, f) for f, _q in FILTER_QUESTIONS],
             *[str(YES if evaluation and getattr(evaluation, k.field) else NO) for k in CRITERIA],
-            evaluation.score if evaluation else "",
-            evaluation.get_colour_display() if evaluation else "",
+            evaluation.score if evaluation and evaluation.is_scored() else "",
+            evaluation.get_light_display() if evaluation else "",
             c.created_at.date().isoformat(),
             c.archived_at.date().isoformat() if c.archived_at else "",
         ]

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +56,25 @@ def candidate_list(request):
     return render(request, template, context)
 
 
+def _warn_of_namesakes(request, candidate: Candidate) -> None:
+    """Same name as another active candidate (but for case and accents): saved all the same
+    — two branches of a chain, a second try — but said, with a link to the other one."""
+    namesakes = list(candidate.namesakes()[:3])
+    if not namesakes:
+        return
+    text = ngettext(
+        "Another candidate has the same name: %(links)s. Both are kept; if they are the same "
+        "partner, archive one of them.",
+        "Other candidates have the same name: %(links)s. All are kept; if they are the same "
+        "partner, archive the extra ones.",
+        len(namesakes),
+    )
+    # The template escapes the text and the names, and puts the links in.
+    before, _links, after = text.partition("%(links)s")
+    context = {"before": before, "after": after, "namesakes": namesakes}
+    messages.warning(request, render_to_string("candidates/_namesakes.html", context))
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def candidate_create(request):
@@ -66,6 +86,7 @@ def candidate_create(request):
             candidate.save()
             Evaluation.start(candidate)
         messages.success(request, _("Candidate added. Now score them on the checklist."))
+        _warn_of_namesakes(request, candidate)
         return redirect("candidates:detail", code=candidate.code)
     return render(request, "candidates/form.html", {"form": form})
 
@@ -82,6 +103,8 @@ def candidate_edit(request, code: str):
             form.save()
             messages.success(request, _("Changes saved."))
             tell_what_was_kept(request, form)
+            if "name" in form.changed_data:
+                _warn_of_namesakes(request, candidate)
             return redirect("candidates:detail", code=candidate.code)
     context = {"form": form, "candidate": candidate, "saved_name": saved_name}
     return render(request, "candidates/form.html", context)

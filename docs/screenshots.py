@@ -3,8 +3,10 @@
     make screenshots        (or: .venv/bin/python docs/screenshots.py)
 
 A throwaway SQLite database gets the migrations and `load_demo`; the development server
-serves it on a free loopback port; Chromium logs in as the demo user and saves PNGs of the
-dashboard and a checklist, on a phone (375 px) and on a desktop (1280 px), in docs/screenshots/.
+serves it on a free loopback port; Chromium logs in as the demo user (who reads Spanish) and
+saves PNGs in docs/screenshots/: the dashboard and a checklist on a phone (375 px, touch, 2×
+pixels) and on a desktop (1280 px), and on the phone also the menu open and "What works for
+us" with its chart.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SIZES = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+SIZES = {
+    "phone": {
+        "viewport": {"width": 375, "height": 812},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
 
 
 def _free_port() -> int:
@@ -42,6 +52,31 @@ def _wait(url: str) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"server did not start at {url}")
+
+
+def _shoot(page, base: str, size: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", "demo@example.com")
+    page.fill("input[name=password]", "semaforo-demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/dashboard/")
+    # The demo user reads Spanish (load_demo): the README shows the app in its first language.
+    if not page.locator("html").get_attribute("lang").startswith("es"):
+        raise RuntimeError("the demo pages are not in Spanish")
+    full = size == "desktop"
+    page.screenshot(path=OUT / f"dashboard-{size}.png", full_page=full)
+    if size == "phone":
+        page.locator(".site-menu > summary").click()  # a <details>: opens without JavaScript
+        page.screenshot(path=OUT / "menu-phone.png")
+        page.locator(".site-menu > summary").click()
+    page.get_by_role("link", name="Spa Serena").first.click()
+    page.wait_for_selector("#light")
+    page.locator(".checklist").scroll_into_view_if_needed()
+    page.screenshot(path=OUT / f"checklist-{size}.png", full_page=full)
+    if size == "phone":
+        page.goto(base + "/insights/")
+        page.locator("svg[role=img]").scroll_into_view_if_needed()
+        page.screenshot(path=OUT / "insights-phone.png")
 
 
 def main() -> None:
@@ -73,18 +108,9 @@ def main() -> None:
                 browser = p.chromium.launch(
                     executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
                 )
-                for size, viewport in SIZES.items():
-                    page = browser.new_context(viewport=viewport, locale="es-ES").new_page()
-                    page.goto(base + "/accounts/login/")
-                    page.fill("input[name=username]", "demo@example.com")
-                    page.fill("input[name=password]", "semaforo-demo")
-                    page.click("main form button[type=submit]")
-                    page.wait_for_url("**/dashboard/")
-                    page.screenshot(path=OUT / f"dashboard-{size}.png", full_page=size == "desktop")
-                    page.get_by_role("link", name="Spa Serena").first.click()
-                    page.wait_for_selector("#light")
-                    page.locator(".checklist").scroll_into_view_if_needed()
-                    page.screenshot(path=OUT / f"checklist-{size}.png", full_page=size == "desktop")
+                for size, options in SIZES.items():
+                    page = browser.new_context(locale="es-ES", **options).new_page()
+                    _shoot(page, base, size)
                     print(f"saved {size} screenshots")
                 browser.close()
         finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +16,8 @@ from pilots.models import Pilot
 ALARM_AFTER_MIDNIGHT = timedelta(hours=9)
 
 
-def _event(pilot: Pilot) -> Event:
-    review_url = settings.SITE_URL + reverse("pilots:review", args=[pilot.code])
+def _event(pilot: Pilot, site_url: str) -> Event:
+    review_url = site_url + reverse("pilots:review", args=[pilot.code])
     summary = _("Review the pilot with %(name)s") % {"name": pilot.candidate.name}
     event = Event()
     # Stable across feed refreshes and edits, so calendar apps update instead of duplicating.
@@ -37,11 +36,13 @@ def _event(pilot: Pilot) -> Event:
     return event
 
 
-def build_calendar(pilots: Iterable[Pilot], name: str) -> bytes:
+def build_calendar(pilots: Iterable[Pilot], name: str, site_url: str) -> bytes:
+    """The pilots' review dates; each event links to its review page under `site_url`
+    (semaforo.lib.links.site_url: the address the feed was fetched from)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Semáforo//Review dates//ES")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for pilot in pilots:
-        calendar.add_component(_event(pilot))
+        calendar.add_component(_event(pilot, site_url))
     return calendar.to_ical()

@@ -13,12 +13,11 @@ from django.db.models.functions import Cast
 
 from accounts.models import Workspace
 from candidates.models import Candidate, Evaluation, Status
-from candidates.scoring import Colour
+from candidates.scoring import Colour, Light
 from pilots.models import (
     CoordinationEntry,
     JobHeartbeat,
     Pilot,
-    PilotSettings,
     PilotStatus,
     ResultEntry,
     Review,
@@ -32,23 +31,28 @@ RECENT_ITEMS = 8
 
 
 def _colour_counts(workspace: Workspace) -> list[dict]:
-    """Active candidates by the colour of their current evaluation.
+    """Active candidates by the light of their current evaluation: each colour, and those
+    not scored yet apart (only when there are some).
 
     All current evaluations are counted from their index alone (no row is read), then the
     archived candidates' are taken away (read from the candidates' index: usually few).
     """
-    current = Evaluation.objects.filter(frozen_at__isnull=True).order_by()
+    current = Evaluation.objects.filter(frozen_at__isnull=True).order_by().with_light()
     counts = Counter(
-        dict(current.filter(workspace=workspace).values_list("colour").annotate(Count("pk")))
+        dict(current.filter(workspace=workspace).values_list("light").annotate(Count("pk")))
     )
     counts.subtract(
         dict(
             current.filter(candidate__workspace=workspace, candidate__archived_at__isnull=False)
-            .values_list("colour")
+            .values_list("light")
             .annotate(Count("pk"))
         )
     )
-    return [{"colour": c.value, "label": c.label, "count": counts[c.value]} for c in Colour]
+    return [
+        {"colour": light.value, "label": light.label, "count": counts[light.value]}
+        for light in Light
+        if light != Light.UNSCORED or counts[light.value] > 0
+    ]
 
 
 def _best_candidates(workspace: Workspace) -> list[Candidate]:
@@ -78,11 +82,15 @@ def _best_candidates(workspace: Workspace) -> list[Candidate]:
     return best
 
 
-def _hobby_alerts(pilots, hourly: Decimal):
-    """Active pilots where coordination costs more than the margin earned, in SQL."""
+def _hobby_alerts(pilots):
+    """Active pilots where coordination costs more than the margin earned, in SQL (each
+    pilot's time priced at its own hourly value)."""
     money = DecimalField(max_digits=30, decimal_places=4)
+    # Divided by a bound decimal: SQLite stores a whole hourly value as an integer and would
+    # divide integers (13 min at 50 → 10, not 10.83); a bound decimal makes it divide REALs.
     cost = ExpressionWrapper(
-        Cast(F("total_minutes"), money) * Value(hourly, money) / 60, output_field=money
+        Cast(F("total_minutes"), money) * F("hourly_value") / Value(Decimal(60), money),
+        output_field=money,
     )
     margin = ExpressionWrapper(
         Cast(F("total_sales"), money) * F("margin_per_sale"), output_field=money
@@ -113,7 +121,6 @@ def _recent_activity(workspace: Workspace) -> list[dict]:
 
 
 def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
-    hourly = PilotSettings.for_workspace(workspace).hourly_value
     pilots = Pilot.objects.for_workspace(workspace).active().select_related("candidate")
     active = pilots.with_totals()
     # The due list shows no totals. One more than shown, to know whether to link to all.
@@ -127,13 +134,12 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
     )
     return {
         "today": today,
-        "hourly": hourly,
         "due": due[:DUE_LIMIT],
         "more_due": len(due) > DUE_LIMIT,
         "running": running,
         "colour_counts": _colour_counts(workspace),
         "best": _best_candidates(workspace),
-        "hobbies": list(_hobby_alerts(active, hourly)[:10]),
+        "hobbies": list(_hobby_alerts(active)[:10]),
         "recent": _recent_activity(workspace),
         "has_candidates": Evaluation.objects.filter(workspace=workspace).exists(),
         "heartbeat": JobHeartbeat.objects.filter(name=JOB_NAME).first(),

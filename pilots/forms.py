@@ -233,13 +233,16 @@ class PilotForm(NoControlCharactersMixin, forms.ModelForm):
         ):
             self.add_error("landing_url", _("A tracked link needs the address it leads to."))
         start, length = cleaned.get("start_date"), cleaned.get("length_days")
+        review = cleaned.get("review_date")
+        if start is not None and review is not None and review <= start:
+            # Said whatever the length: else the database's rule would say it, by its name.
+            self.add_error("review_date", _("The review must come after the start date."))
+            return cleaned
         if start is None or length is None or not MIN_DAYS <= length <= MAX_DAYS:
             return cleaned
-        review = cleaned.get("review_date") or start + timedelta(days=DEFAULT_REVIEW_AFTER_DAYS)
+        review = review or start + timedelta(days=DEFAULT_REVIEW_AFTER_DAYS)
         end = start + timedelta(days=length)
-        if review <= start:
-            self.add_error("review_date", _("The review must come after the start date."))
-        elif review > end:
+        if review > end:
             self.add_error(
                 "review_date",
                 _("The review must fall inside the pilot (on or before %(end)s).")
@@ -403,3 +406,16 @@ class ReminderPreferenceForm(LoadedValuesMixin, NoControlCharactersMixin, forms.
         model = ReminderPreference
         fields = ["enabled", "days_ahead"]
         widgets = {"days_ahead": forms.RadioSelect}
+
+
+class QuickLogForm(NoControlCharactersMixin, forms.Form):
+    """The dashboard's one tap: +1 referral or +1 sale today, once per form shown."""
+
+    kind = forms.ChoiceField(choices=[("referral", _("referral")), ("sale", _("sale"))])
+    form_token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
+class UndoForm(NoControlCharactersMixin, forms.Form):
+    """Take back a line of the results log just recorded (its one-time token)."""
+
+    entry = forms.CharField(max_length=64, widget=forms.HiddenInput)

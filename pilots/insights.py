@@ -12,15 +12,17 @@ from decimal import Decimal
 
 from accounts.models import Workspace
 from candidates.criteria import CRITERIA, CRITERION_FIELDS, Criterion
-from candidates.scoring import Colour
+from candidates.scoring import Colour, Light
 from pilots.models import Outcome, Pilot, PilotStatus
 
 # Below this many pilots in a group, a rate says more about luck than about the criterion.
 SMALL_SAMPLE = 5
 LATEST = 10
 
-# The bar chart's geometry, in SVG user units (the SVG scales to its container).
-CHART_WIDTH, CHART_BAR_MAX = 640, 480
+# The bar chart's geometry. Text and rows are in CSS pixels, so the labels keep their size
+# (13–14 px) on a phone; the bars are drawn in a nested SVG that stretches to CHART_BAR_SHARE
+# percent of the chart's width, where a full bar is CHART_BAR_MAX units long.
+CHART_BAR_SHARE, CHART_BAR_MAX = 70, 480
 CHART_ROW, CHART_BAR_HEIGHT, CHART_TOP = 62, 16, 34
 TICKED_FILL, UNTICKED_FILL = "#1b5e20", "#757575"  # the app's green; a neutral grey
 
@@ -68,7 +70,7 @@ class Group:
 
 @dataclass
 class ColourRow:
-    colour: Colour
+    colour: Light
     group: Group = field(default_factory=Group)
 
 
@@ -96,7 +98,8 @@ def _bar(y: int, group: Group, fill: str, faded: bool) -> dict:
         "width": width,
         "fill": fill,
         "opacity": "0.45" if faded else "1",
-        "text_x": width + 6,
+        # A percentage of the chart's width, as text: a float would be localized ("49,7").
+        "text_x": f"{CHART_BAR_SHARE * (percent or 0) / 100:g}",
         "text_y": y + CHART_BAR_HEIGHT - 3,
         "percent": percent,
         "group": group,
@@ -122,11 +125,21 @@ def chart(rows: list[CriterionRow]) -> dict:
             }
         )
     return {
-        "width": CHART_WIDTH,
+        "bar_share": CHART_BAR_SHARE,
+        "bar_max": CHART_BAR_MAX,
         "height": CHART_TOP + len(rows) * CHART_ROW,
         "bar_height": CHART_BAR_HEIGHT,
         "criteria": items,
     }
+
+
+def _start_light(row: dict) -> Light | None:
+    """The light of a pilot's start: its colour, not scored yet, or None (no checklist)."""
+    if row["start_evaluation__colour"] is None:
+        return None
+    if row["start_evaluation__scored_at"] is None:
+        return Light.UNSCORED
+    return Light(row["start_evaluation__colour"])
 
 
 def insights_context(workspace: Workspace) -> dict:
@@ -144,25 +157,28 @@ def insights_context(workspace: Workspace) -> dict:
             "total_sales",
             "start_evaluation__score",
             "start_evaluation__colour",
+            "start_evaluation__scored_at",
             *(f"start_evaluation__{name}" for name in CRITERION_FIELDS),
         )
     )
-    colours = {colour: ColourRow(colour) for colour in Colour}
+    colours = {light: ColourRow(light) for light in Light}
     criteria = [CriterionRow(criterion) for criterion in CRITERIA]
     for row in rows:
-        colour = row["start_evaluation__colour"]
-        if colour is None:  # no checklist at the start: nothing to compare it with
+        row["light"] = _start_light(row)
+        if row["light"] is None:  # no checklist at the start: nothing to compare it with
             continue
-        colours[Colour(colour)].group.add(row)
+        colours[row["light"]].group.add(row)
+        if row["light"] == Light.UNSCORED:  # counted apart: no prediction to compare
+            continue
         for criterion_row in criteria:
             ticked = row[f"start_evaluation__{criterion_row.criterion.field}"]
             (criterion_row.ticked if ticked else criterion_row.unticked).add(row)
     for row in rows:
         row["outcome_label"] = Outcome(row["outcome"]).label
-        if row["start_evaluation__colour"]:
-            row["colour_label"] = Colour(row["start_evaluation__colour"]).label
-    yellow = colours[Colour.YELLOW].group
-    compared = sum(row.group.finished for row in colours.values())
+        if row["light"]:
+            row["colour_label"] = row["light"].label
+    yellow = colours[Light.YELLOW].group
+    compared = sum(row.group.finished for row in colours.values() if row.colour in Colour)
     return {
         "finished": len(rows),
         "left_out": len(rows) - compared,
@@ -170,7 +186,8 @@ def insights_context(workspace: Workspace) -> dict:
         "colour_rows": [
             row
             for row in colours.values()
-            if row.colour != Colour.RED or row.group.finished  # red only when it happened
+            # green and yellow always; red, and not scored yet, only when it happened
+            if row.colour in (Light.GREEN, Light.YELLOW) or row.group.finished
         ],
         "criterion_rows": criteria,
         "chart": chart(criteria),

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -99,6 +99,21 @@ class PilotSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.workspace)
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        """Also reprices the pilots still running. Each pilot carries its own hourly value
+        (Pilot.hourly_value): copied from here when it starts, updated here while it runs,
+        settled when it finishes, so a later change never rewrites a finished pilot's costs.
+        This row is written first: a pilot starting meanwhile reads the value under this
+        row's lock (services.start_pilot), so it either starts with the new value or is
+        repriced here."""
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "hourly_value" in fields:
+            Pilot.objects.for_workspace(self.workspace_id).active().exclude(
+                hourly_value=self.hourly_value
+            ).update(hourly_value=self.hourly_value)
 
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> PilotSettings:
@@ -202,6 +217,15 @@ class Pilot(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # What an hour of coordination is worth for this pilot: the workspace's value when it
+    # started (and while it runs); once finished, its costs never change again.
+    hourly_value = models.DecimalField(
+        _("value of one hour of your time"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     partner_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, default=random_token
     )
@@ -245,6 +269,7 @@ class Pilot(models.Model):
                 condition=Q(review_date__gt=models.F("start_date")), name="pilot_review_after_start"
             ),
             models.CheckConstraint(condition=Q(margin_per_sale__gte=0), name="pilot_margin_gte_0"),
+            models.CheckConstraint(condition=Q(hourly_value__gte=0), name="pilot_hourly_gte_0"),
             models.CheckConstraint(
                 condition=Q(estimated_weekly_hours__isnull=True) | Q(estimated_weekly_hours__gte=0),
                 name="pilot_estimated_hours_gte_0",
@@ -311,18 +336,18 @@ class Pilot(models.Model):
     def days_left(self, today: date) -> int:
         return max((self.end_date - today).days, 0)
 
-    def coordination_cost(self, hourly_value: Decimal) -> Decimal:
-        """Needs with_totals(): the time spent coordinating, priced at the workspace's rate."""
-        return (Decimal(self.total_minutes) * hourly_value / 60).quantize(Decimal("0.01"))
+    def coordination_cost(self) -> Decimal:
+        """Needs with_totals(): the time spent coordinating, priced at the pilot's hourly value."""
+        return (Decimal(self.total_minutes) * self.hourly_value / 60).quantize(Decimal("0.01"))
 
     def margin_earned(self) -> Decimal:
         """Needs with_totals(): sales so far times the margin per sale."""
         return (self.total_sales * self.margin_per_sale).quantize(Decimal("0.01"))
 
-    def is_expensive_hobby(self, hourly_value: Decimal) -> bool:
+    def is_expensive_hobby(self) -> bool:
         """The method's rule: coordinating costs more than the margin that comes in."""
         # The exact cost, not the cent-rounded one shown: the dashboard's SQL compares it so.
-        cost = Decimal(self.total_minutes) * hourly_value / 60
+        cost = Decimal(self.total_minutes) * self.hourly_value / 60
         return cost > 0 and cost > self.margin_earned()
 
     def progress_percent(self) -> int | None:
@@ -339,6 +364,11 @@ class Pilot(models.Model):
 class Source(models.TextChoices):
     OWNER = "owner", _("Owner")
     PARTNER = "partner", _("Partner")
+
+
+# A line of the results log can be taken back by whoever recorded it, for this long
+# (the dashboard's one-tap +1, a mistyped result).
+UNDO_WINDOW = timedelta(minutes=10)
 
 
 class ResultEntry(models.Model):
@@ -396,6 +426,13 @@ class ResultEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.date} +{self.referrals}"
+
+    def can_be_undone_by(self, user, now=None) -> bool:
+        return (
+            bool(self.form_token)
+            and self.created_by_id == user.pk
+            and self.created_at >= (now or timezone.now()) - UNDO_WINDOW
+        )
 
 
 class ClickDay(models.Model):

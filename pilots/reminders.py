@@ -26,13 +26,13 @@ from pilots.models import (
     OVERDUE_AFTER_DAYS,
     JobHeartbeat,
     Pilot,
-    PilotSettings,
     Reminder,
     ReminderKind,
     ReminderPreference,
     ReminderState,
 )
 from semaforo.lib.email import build_email
+from semaforo.lib.links import site_url
 
 log = logging.getLogger(__name__)
 
@@ -162,36 +162,38 @@ def claim(item: Planned) -> Reminder | None:
     return existing
 
 
-def build_reminder_email(item: Planned, hourly=None):
+def build_reminder_email(item: Planned):
+    """The reminder, in the recipient's language, amounts in the workspace's currency. Sent
+    by the worker, with no request: its links start with SITE_URL (`make run` gives the
+    worker http://HOST:PORT), else LOCAL_SITE_URL (semaforo/lib/links.py)."""
     pilot = item.pilot
-    hourly = (
-        hourly if hourly is not None else PilotSettings.for_workspace(pilot.workspace).hourly_value
-    )
     language = item.user.language or settings.LANGUAGE_CODE
+    base = site_url()
     context = {
         "pilot": pilot,
         "candidate": pilot.candidate,
         "kind": item.kind,
-        "review_url": settings.SITE_URL + reverse("pilots:review", args=[pilot.code]),
-        "preferences_url": settings.SITE_URL + reverse("pilots:preferences"),
-        "cost": pilot.coordination_cost(hourly),
+        "currency": pilot.workspace.currency,
+        "review_url": base + reverse("pilots:review", args=[pilot.code]),
+        "preferences_url": base + reverse("pilots:preferences"),
+        "cost": pilot.coordination_cost(),
         "margin": pilot.margin_earned(),
     }
     return build_email("review-reminder", [item.user.email], context, language=language)
 
 
-def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None, hourly=None) -> bool:
+def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None) -> bool:
     """Claim, send and record one reminder. True if an email went out.
 
-    run_once() passes the round's open mail connection and the workspace's hourly value,
-    so that a round neither connects to the mail server nor reads the settings per email.
+    run_once() passes the round's open mail connection, so that a round does not connect
+    to the mail server per email.
     """
     reminder = claim(item)
     if reminder is None:
         outcome.skipped += 1
         return False
     try:
-        message = build_reminder_email(item, hourly)
+        message = build_reminder_email(item)
         if mailer is None:
             message.send()
         else:
@@ -218,12 +220,6 @@ def run_once(today: date | None = None, dry_run: bool = False) -> tuple[Outcome,
     planned = plan(today)
     if dry_run:
         return outcome, planned
-    hourly = dict(
-        PilotSettings.objects.filter(
-            workspace_id__in={item.pilot.workspace_id for item in planned}
-        ).values_list("workspace_id", "hourly_value")
-    )
-    default_hourly = PilotSettings._meta.get_field("hourly_value").get_default()
     mailer = mailers.default
     try:
         mailer.open()  # one connection for the whole round
@@ -231,8 +227,7 @@ def run_once(today: date | None = None, dry_run: bool = False) -> tuple[Outcome,
         log.warning("could not connect to the mail server: %s", error)
     try:
         for item in planned:
-            workspace_hourly = hourly.get(item.pilot.workspace_id, default_hourly)
-            handle_one_reminder(item, outcome, mailer=mailer, hourly=workspace_hourly)
+            handle_one_reminder(item, outcome, mailer=mailer)
     finally:
         mailer.close()
     JobHeartbeat.beat(JOB_NAME, outcome.summary(), ok=outcome.failed == 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
 
 from django.db import IntegrityError, models, transaction
@@ -54,8 +55,21 @@ def _lock_candidate(candidate: Candidate) -> None:
     Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
 
 
+def _hourly_value_now(workspace_id: int) -> Decimal:
+    """The workspace's hourly value, its settings row locked until the pilot is saved: a
+    change saved meanwhile (PilotSettings.save) either comes first or reprices this pilot."""
+    value = (
+        PilotSettings.objects.select_for_update()
+        .filter(workspace_id=workspace_id)
+        .values_list("hourly_value", flat=True)
+        .first()
+    )
+    return value if value is not None else Decimal("0")  # no settings yet: time unpriced
+
+
 def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
-    """Save a new pilot; the checklist as it stands becomes the pilot's dated prediction.
+    """Save a new pilot; the checklist as it stands becomes the pilot's dated prediction,
+    and the workspace's hourly value the pilot's own (it prices its coordination).
 
     Raises PilotRunning (with the running pilot) when the candidate already has one: a double
     click starts one pilot, and the database's one-active-pilot constraint backs this up.
@@ -67,6 +81,7 @@ def start_pilot(pilot: Pilot, candidate: Candidate, user: User) -> Pilot:
                 running = candidate.pilots.active().first()
                 if running is not None:
                     raise PilotRunning(running)
+                pilot.hourly_value = _hourly_value_now(candidate.workspace_id)
                 current = candidate.current_evaluation()
                 current.reevaluate()  # freezes `current`, starts a prefilled new one
                 pilot.workspace = candidate.workspace
@@ -188,7 +203,6 @@ def record_review(pilot: Pilot, user: User, data: dict, answers: dict | None = N
         raise AlreadyDone(pilot)
     if answers:
         Evaluation.objects.filter(candidate=pilot.candidate_id).record_answers(answers)
-    hourly = PilotSettings.for_workspace(pilot.workspace).hourly_value
     candidate = pilot.candidate
     evaluation = candidate.current_evaluation()
     evaluation.reevaluate()
@@ -206,7 +220,7 @@ def record_review(pilot: Pilot, user: User, data: dict, answers: dict | None = N
         sales=pilot.total_sales,
         revenue=pilot.total_revenue,
         coordination_minutes=pilot.total_minutes,
-        coordination_cost=pilot.coordination_cost(hourly),
+        coordination_cost=pilot.coordination_cost(),
         margin_earned=pilot.margin_earned(),
         reviewed_by=user,
     )

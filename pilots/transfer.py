@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
-from pilots.models import Pilot, PilotSettings
+from pilots.models import Pilot
 from semaforo.lib.spreadsheet import dialect_for, number
 
 HEADER = [
@@ -31,7 +31,6 @@ HEADER = [
 
 
 def export_rows(workspace: Workspace) -> tuple[list[str], list[list]]:
-    hourly = PilotSettings.for_workspace(workspace).hourly_value
     _delimiter, decimal = dialect_for()
     pilots = (
         Pilot.objects.for_workspace(workspace)
@@ -56,9 +55,9 @@ def export_rows(workspace: Workspace) -> tuple[list[str], list[list]]:
             p.total_sales,
             number(p.total_revenue, decimal),
             p.total_minutes,
-            number(p.coordination_cost(hourly), decimal),
+            number(p.coordination_cost(), decimal),
             number(p.margin_earned(), decimal),
-            str(_("yes") if p.is_expensive_hobby(hourly) else _("no")),
+            str(_("yes") if p.is_expensive_hobby() else _("no")),
         ]
         for p in pilots
     ]

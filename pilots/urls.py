@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("pilots/<code:code>/", views.pilot_detail, name="detail"),
     path("pilots/<code:code>/results/", views.result_add, name="result_add"),
+    path("pilots/<code:code>/quick/", views.quick_log, name="quick_log"),
+    path("pilots/<code:code>/undo/", views.undo_result, name="undo_result"),
     path("pilots/<code:code>/coordination/", views.coordination_add, name="coordination_add"),
     path("pilots/<code:code>/partner-link/", views.partner_link, name="partner_link"),
     path("pilots/<code:code>/one-pager-link/", views.one_pager_link, name="one_pager_link"),

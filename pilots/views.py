@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,25 +29,31 @@ from pilots.forms import (
     PartnerReferralForm,
     PilotForm,
     PilotSettingsForm,
+    QuickLogForm,
     ReminderPreferenceForm,
     ResultForm,
     ReviewForm,
+    UndoForm,
 )
 from pilots.insights import insights_context
 from pilots.models import (
     LANGUAGE_CODES,
+    UNDO_WINDOW,
     ClickDay,
     JobHeartbeat,
     Pilot,
     PilotSettings,
     ReminderPreference,
+    ResultEntry,
     http_url,
 )
 from pilots.planning import Capacity
 from pilots.reminders import JOB_NAME
 from semaforo.lib import throttle
 from semaforo.lib.codes import random_token
+from semaforo.lib.links import site_url
 from semaforo.lib.loaded_values import tell_what_was_kept
+from semaforo.lib.redirects import local_next
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
@@ -79,7 +85,23 @@ def _switch_to_pilots_workspace(request, code: str) -> HttpResponse:
 @workspace_required
 def dashboard(request):
     context = dashboard_context(request.workspace, timezone.localdate(), request.GET.get("page"))
+    _offer_undo(request.user, context["running"].object_list)
     return render(request, "pilots/dashboard.html", context)
+
+
+def _offer_undo(user, pilots) -> None:
+    """Each pilot's latest line this person can still take back, as `pilot.logged` (one
+    query): without JavaScript, the dashboard offers the undo after a one-tap +1."""
+    pilots = list(pilots)
+    recent = ResultEntry.objects.filter(
+        pilot__in=pilots,
+        created_by=user,
+        form_token__isnull=False,
+        created_at__gte=timezone.now() - UNDO_WINDOW,
+    ).order_by("created_at")
+    latest = {entry.pilot_id: entry for entry in recent}
+    for pilot in pilots:
+        pilot.logged = latest.get(pilot.pk)
 
 
 @require_GET
@@ -104,7 +126,7 @@ def _new_pilot(request, candidate: Candidate) -> tuple[PilotForm, dict]:
     """The new-pilot form bound to the POST (if any), with the cost check and capacity."""
     pilot_settings = PilotSettings.for_workspace(request.workspace)
     evaluation = candidate.current_evaluation()
-    is_red = evaluation.colour == Colour.RED
+    is_red = evaluation.light() == Colour.RED  # not scored yet is no verdict: no override
     form = PilotForm(
         request.POST or None,
         needs_override=is_red,
@@ -224,8 +246,15 @@ def _tracked_url(request, pilot: Pilot) -> str:
     return request.build_absolute_uri(reverse("pilots:track", args=[pilot.tracking_code]))
 
 
+def _with_undo(user, results) -> list[ResultEntry]:
+    now = timezone.now()
+    results = list(results)
+    for entry in results:
+        entry.undoable = entry.can_be_undone_by(user, now)
+    return results
+
+
 def _pilot_context(request, pilot: Pilot, **forms) -> dict:
-    hourly = PilotSettings.for_workspace(request.workspace).hourly_value
     today = timezone.localdate()
     tracked_url = _tracked_url(request, pilot)
     share = share_text(pilot, tracked_url)
@@ -237,12 +266,12 @@ def _pilot_context(request, pilot: Pilot, **forms) -> dict:
         "share_email": "mailto:?"
         + urlencode({"subject": pilot.offer, "body": share}, quote_via=quote),
         "state": pilot.review_state(today),
-        "hourly": hourly,
-        "cost": pilot.coordination_cost(hourly),
+        "hourly": pilot.hourly_value,  # its own: a later change never rewrites a finished one
+        "cost": pilot.coordination_cost(),
         "margin": pilot.margin_earned(),
-        "hobby": pilot.is_expensive_hobby(hourly),
+        "hobby": pilot.is_expensive_hobby(),
         "clicks": sum(day.count for day in pilot.click_days.all()),
-        "results": pilot.results.all()[:50],
+        "results": _with_undo(request.user, pilot.results.all()[:50]),
         "coordination": pilot.coordination.all()[:50],
         "reviews": pilot.reviews.all(),
         "result_form": forms.get("result_form") or ResultForm(),
@@ -290,6 +319,69 @@ def _log_entry(request, code: str, form_class, context_key: str, done_message: s
 def result_add(request, code: str):
     # Source defaults to the owner; the partner page records its own entries.
     return _log_entry(request, code, ResultForm, "result_form", _("Result logged."))
+
+
+def _quick_log(request, pilot: Pilot, logged: ResultEntry | None = None, note: str = ""):
+    """One active pilot's one-tap buttons, swapped in by htmx after a tap or an undo."""
+    pilot = Pilot.objects.with_totals().select_related("candidate").get(pk=pilot.pk)
+    pilot.logged = logged
+    context = {"pilot": pilot, "note": note, "back": reverse("pilots:dashboard")}
+    return render(request, "pilots/_quick_log.html", context)
+
+
+@require_POST
+@workspace_required
+def quick_log(request, code: str):
+    """The dashboard's +1 referral / +1 sale, dated today: one tap, recorded once (a double
+    tap sends the same one-time token). htmx swaps the pilot's buttons, which then offer to
+    undo; without JavaScript, back to the dashboard, where the undo is offered too."""
+    pilot = _get_pilot_for(request, code)
+    form = QuickLogForm(request.POST)
+    if not pilot.is_active():
+        raise Http404
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    kind = form.cleaned_data["kind"]
+    entry = ResultEntry(
+        date=timezone.localdate(),
+        referrals=int(kind == "referral"),
+        sales=int(kind == "sale"),
+        created_by=request.user,
+        form_token=form.cleaned_data["form_token"] or None,
+    )
+    try:
+        services.append_entry(pilot, entry)
+    except services.TotalsTooLarge as error:
+        note, entry = str(error), None
+    else:  # saved now, or by the first tap of a double tap: the line holding this token
+        note = _("Recorded for “%(name)s”.") % {"name": pilot.candidate.name}
+        if entry.form_token:
+            entry = ResultEntry.objects.filter(form_token=entry.form_token).first()
+    if request.htmx:
+        return _quick_log(request, pilot, entry, note)
+    (messages.success if entry else messages.error)(request, note)
+    return redirect(local_next(request) or "pilots:dashboard")
+
+
+@require_POST
+@workspace_required
+def undo_result(request, code: str):
+    """Take back a line of the results log that this person recorded in the last minutes."""
+    pilot = _get_pilot_for(request, code)
+    form = UndoForm(request.POST)
+    token = form.cleaned_data["entry"] if form.is_valid() else ""
+    recent = timezone.now() - UNDO_WINDOW
+    undone, _rows = ResultEntry.objects.filter(
+        pilot=pilot, form_token=token, created_by=request.user, created_at__gte=recent
+    ).delete()
+    if undone:
+        note = _("Undone.")
+    else:  # a double tap on Undo, or too late
+        note = _("Nothing to undo: it was already undone, or it is more than 10 minutes old.")
+    if request.htmx:
+        return _quick_log(request, pilot, note=note)
+    messages.info(request, note)
+    return redirect(local_next(request) or reverse("pilots:detail", args=[pilot.code]))
 
 
 @require_POST
@@ -529,7 +621,7 @@ def calendar_feed(request, token: str):
     )
     # Calendar apps fetch without the user's browser: their chosen language, if any, wins.
     with translation.override(preference.user.language or translation.get_language()):
-        content = build_calendar(pilots, "Semáforo")
+        content = build_calendar(pilots, "Semáforo", site_url(request))
     return _calendar_response(content, "semaforo.ics")
 
 
@@ -537,7 +629,8 @@ def calendar_feed(request, token: str):
 @workspace_required
 def pilot_ics(request, code: str):
     pilot = _get_pilot_for(request, code)
-    return _calendar_response(build_calendar([pilot], "Semáforo"), f"review-{pilot.code}.ics")
+    content = build_calendar([pilot], "Semáforo", site_url(request))
+    return _calendar_response(content, f"review-{pilot.code}.ics")
 
 
 @require_GET

@@ -10,7 +10,6 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.bootstrap
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from semaforo.lib.env import env_bool, env_int, env_list, env_str
 
@@ -24,7 +23,15 @@ if not SECRET_KEY:
     raise RuntimeError("Set SECRET_KEY when DEBUG is false.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links (emails, calendar feeds). Unset: each link starts with the address its
+# request came in on (semaforo/lib/links.py); the reminder worker and commands, which have no
+# request, use LOCAL_SITE_URL: where `make run` and gunicorn.conf.py serve (HOST and PORT).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+_SERVED_HOST = env_str("HOST", "127.0.0.1")
+_SERVED_HOST = "127.0.0.1" if _SERVED_HOST in ("", "0.0.0.0", "::") else _SERVED_HOST  # noqa: S104
+LOCAL_SITE_URL = "http://{}:{}".format(
+    f"[{_SERVED_HOST}]" if ":" in _SERVED_HOST else _SERVED_HOST, env_int("PORT", 8000)
+)
 # `make bench` only: mounts a minimal signed-in view (the throughput ceiling).
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
@@ -55,7 +62,8 @@ MIDDLEWARE = [
     # anew in every response and pads each gzipped body with random bytes.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, plus es-UY and es-PY browsers getting Rioplatense Spanish (es-ar).
+    "semaforo.lib.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,7 +95,8 @@ TEMPLATES = [
                 "pilots.context_processors.reviews_due",
             ],
             # {% workspace_field %} in every form of a workspace's pages.
-            "builtins": ["accounts.templatetags.workspaces"],
+            # {{ amount|money:currency }} and {{ count|number }} wherever amounts are shown.
+            "builtins": ["accounts.templatetags.workspaces", "semaforo.templatetags.money"],
         },
     },
 ]
@@ -161,7 +170,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.backends.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "es"
-LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# Each language named in itself (the switch and the preferences list show these names).
+# es: neutral Latin-American Spanish with "tú"; es-ar: Rioplatense "vos" (es-AR, es-UY, es-PY).
+LANGUAGES = [("es", "Español"), ("es-ar", "Español (Argentina)"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

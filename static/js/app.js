@@ -41,3 +41,37 @@ document.addEventListener("click", (event) => {
     field.select();
   }
 });
+
+// The menus are <details> and open without JavaScript. With it: one menu open at a time,
+// a tap outside closes them, and Escape closes the innermost one and returns to its button.
+const openMenus = () => [...document.querySelectorAll(".site-nav details[open]")];
+
+document.addEventListener("toggle", (event) => {
+  const opened = event.target;
+  if (!(opened instanceof HTMLDetailsElement) || !opened.open || !opened.matches(".nav-dropdown")) {
+    return;
+  }
+  openMenus().forEach((menu) => {
+    if (menu !== opened && menu.matches(".nav-dropdown")) {
+      menu.open = false;
+    }
+  });
+}, true);  // toggle does not bubble: listen while it is captured
+
+document.addEventListener("click", (event) => {
+  openMenus().forEach((menu) => {
+    if (!menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  const menus = openMenus();
+  if (event.key !== "Escape" || menus.length === 0) {
+    return;
+  }
+  const innermost = menus[menus.length - 1];  // document order: nested menus come later
+  innermost.open = false;
+  innermost.querySelector(":scope > summary").focus();
+});

@@ -1,6 +1,7 @@
 """The live checklist in a real browser: a new user signs up, adds a candidate and ticks the
-8-point checklist; the light turns red → yellow → green without a page load, and the ticks
-survive a reload. In English and in Spanish, and once more with JavaScript off."""
+8-point checklist; the light, grey until the first tick, turns red → yellow → green without
+a page load, and the ticks survive a reload. In English and in Spanish, and once more with
+JavaScript off."""
 
 from __future__ import annotations
 
@@ -73,6 +74,16 @@ def expect_light(page: Page, language: str, score: int) -> str:
     return colour
 
 
+def expect_not_scored_yet(page: Page) -> str:
+    """Before the first tick: grey, no colour word, no score, no advice."""
+    region = light(page)
+    expect(region.locator("[data-colour]")).to_have_attribute("data-colour", "unscored")
+    expect(region.locator(".light-score")).to_have_count(0)
+    for word in ("red", "yellow", "green"):
+        expect(region).not_to_contain_text(WORDS["en"][word])
+    return "unscored"
+
+
 def checkboxes(page: Page):
     boxes = page.locator(".checklist input[type=checkbox]")
     expect(boxes).to_have_count(MAX_SCORE)
@@ -89,7 +100,7 @@ def test_ticks_turn_the_light_live_and_survive_a_reload(browser, locale, languag
 
     candidate = add_candidate(page, browser.url, "Spa Serena")
     boxes = checkboxes(page)
-    seen = [expect_light(page, language, 0)]
+    seen = [expect_not_scored_yet(page)]
 
     # Proof that no page load happens while ticking: a marker on window survives, and no
     # document request is made.
@@ -104,7 +115,7 @@ def test_ticks_turn_the_light_live_and_survive_a_reload(browser, locale, languag
         colour = expect_light(page, language, ticked)
         if colour != seen[-1]:
             seen.append(colour)
-    assert seen == ["red", "yellow", "green"]
+    assert seen == ["unscored", "red", "yellow", "green"]
     assert page.evaluate("window.__marker") == 1
     assert documents == []
     browser.problems.assert_none()
@@ -125,12 +136,12 @@ def test_without_javascript_the_save_button_scores_the_checklist(browser):
     sign_up(page, browser.url, "no-js@example.com")
     candidate = add_candidate(page, browser.url, "Librería Norte")
     boxes = checkboxes(page)
-    expect_light(page, "en", 0)
+    expect_not_scored_yet(page)
 
     for index in range(4):
         boxes.nth(index).check()
     # Nothing is sent until the form is submitted.
-    expect_light(page, "en", 0)
+    expect_not_scored_yet(page)
 
     with page.expect_navigation():
         page.locator(".checklist-form button[type=submit]").click()

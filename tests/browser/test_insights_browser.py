@@ -39,8 +39,8 @@ WORDS = {
         ),
         "start": "Start the pilot",
         "started": "Pilot started.",
-        "cost": "80.00",
-        "margin": "60.00",
+        "cost": "$80",  # the workspace's dollars, whole amounts without decimals
+        "margin": "$60",
     },
     "es": {
         "nav": "Qué nos funciona",
@@ -56,8 +56,8 @@ WORDS = {
         "start_anyway": "Sé que la estimación parece un hobby caro y quiero empezar igual.",
         "start": "Empezar el piloto",
         "started": "Piloto iniciado.",
-        "cost": "80,00",
-        "margin": "60,00",
+        "cost": "US$\xa080",  # the dollar in neutral Spanish: symbol first, es separators
+        "margin": "US$\xa060",
     },
 }
 OTHER = {"en": "es", "es": "en"}

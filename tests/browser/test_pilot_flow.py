@@ -70,7 +70,7 @@ WORDS = {
     },
     "es": {
         "start_a_pilot": "Empezar un piloto",
-        "tracked_link": "Link con seguimiento",
+        "tracked_link": "Enlace con seguimiento",
         "start_the_pilot": "Empezar el piloto",
         "pilot_started": "Piloto iniciado. Entrega la tarjeta del piloto a tu socio.",
         "card_title": f"Tarjeta del piloto – {NAME}",

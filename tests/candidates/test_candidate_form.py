@@ -92,7 +92,7 @@ def test_adding_a_candidate_opens_its_checklist(owner_client, workspace):
     assert response.redirect_chain == [(_detail_url(candidate), 302)]
     body = response.content.decode()
     assert "Candidate added. Now score them on the checklist." in body
-    assert "0/8" in body and "Red" in body
+    assert "Not scored yet" in body and "0/8" not in body
     assert candidate.workspace == workspace
     assert candidate.status == Status.NEW
     assert candidate.assets == ["trust", "context"]

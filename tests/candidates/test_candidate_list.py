@@ -227,3 +227,29 @@ def test_the_list_needs_a_login(client):
     response = client.get(LIST_URL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def _sort_menu(response) -> list[tuple[str, bool]]:
+    """The sort select's options as (label, shown): a select with no option selected shows
+    its first one."""
+    select = re.search(r'<select name="sort".*?</select>', response.content.decode(), re.S)
+    assert select, "no sort menu"
+    options = re.findall(r"<option value=\"[^\"]*\"( selected)?>([^<]*)</option>", select[0])
+    chosen = [bool(selected) for selected, _label in options]
+    shown = chosen if any(chosen) else [True] + [False] * (len(options) - 1)
+    return [(label, is_shown) for (_selected, label), is_shown in zip(options, shown, strict=True)]
+
+
+def test_the_sort_menu_names_the_order_the_list_is_in(owner_client, three_dates):
+    response = owner_client.get(LIST_URL)
+    assert [label for label, shown in _sort_menu(response) if shown] == ["Newest first"]
+    assert _names(response) == ["March 3", "March 2", "March 1"]
+    # Searching or filtering without choosing a sort keeps that order, and that label.
+    response = owner_client.get(LIST_URL, {"q": "march", "sort": ""})
+    assert [label for label, shown in _sort_menu(response) if shown] == ["Newest first"]
+    assert _names(response) == ["March 3", "March 2", "March 1"]
+
+
+def test_the_sort_menu_shows_the_sort_chosen(owner_client, three_scores):
+    response = owner_client.get(LIST_URL, {"sort": "score"})
+    assert [label for label, shown in _sort_menu(response) if shown] == ["Score, highest first"]

@@ -126,7 +126,7 @@ def test_the_htmx_response_is_only_the_light_with_its_word_and_score(owner_clien
 
 
 @pytest.mark.parametrize(
-    ("ticks", "word"), [(0, "Red"), (2, "Red"), (3, "Yellow"), (5, "Yellow"), (6, "Green")]
+    ("ticks", "word"), [(1, "Red"), (2, "Red"), (3, "Yellow"), (5, "Yellow"), (6, "Green")]
 )
 def test_each_tick_recolours_the_light(owner_client, candidate, ticks, word):
     response = owner_client.post(_checklist_url(candidate), _ticks(ticks), HTTP_HX_REQUEST="true")

@@ -29,6 +29,7 @@ from pilots.models import (
     PilotSettings,
     ResultEntry,
 )
+from semaforo.lib.search import fold
 from tests.conftest import make_candidate
 
 TODAY = date(2026, 12, 9)
@@ -78,7 +79,12 @@ def bulk_pilots(workspace, count: int, *, prefix: str = "Socio") -> list[Pilot]:
     coordination time, and every candidate has a scored current evaluation.
     """
     candidates = Candidate.objects.bulk_create(
-        Candidate(workspace=workspace, name=f"{prefix} {i:04d}", status=Status.IN_PILOT)
+        Candidate(
+            workspace=workspace,
+            name=f"{prefix} {i:04d}",
+            search_name=fold(f"{prefix} {i:04d}"),  # bulk_create skips Candidate.save()
+            status=Status.IN_PILOT,
+        )
         for i in range(count)
     )
     thresholds = PRESETS[Rule.QUICK_SCORE]
@@ -91,10 +97,12 @@ def bulk_pilots(workspace, count: int, *, prefix: str = "Socio") -> list[Pilot]:
                 **dict.fromkeys(CRITERION_FIELDS[:score], True),
                 score=score,
                 colour=colour_for(score, thresholds),
+                scored_at=candidate.created_at,
             )
         )
     Evaluation.objects.bulk_create(evaluations)
     review_dates = [TODAY - timedelta(days=5), TODAY, TODAY + timedelta(days=7)]
+    hourly = PilotSettings.for_workspace(workspace).hourly_value  # as start_pilot copies it
     pilots = Pilot.objects.bulk_create(
         Pilot(
             workspace=workspace,
@@ -107,6 +115,7 @@ def bulk_pilots(workspace, count: int, *, prefix: str = "Socio") -> list[Pilot]:
             review_date=review_dates[i % 3],
             target=10,
             margin_per_sale=Decimal("20"),
+            hourly_value=hourly,
         )
         for i, candidate in enumerate(candidates)
     )

@@ -23,13 +23,13 @@ CONFIRM = "Tick this box to start a pilot that is expected to cost more than it 
 PAYS = "The expected margin covers the expected cost of coordination."
 START_ANYWAY = 'name="start_anyway"'
 
-# 2 hours a week for 14 days (2 weeks) at 20 an hour: an expected cost of 80.00.
-# With a margin of 20 per sale, 4 sales make exactly 80.00.
+# 2 hours a week for 14 days (2 weeks) at 20 an hour: an expected cost of $80.
+# With a margin of 20 per sale, 4 sales make exactly $80.
 ESTIMATE = {"estimated_weekly_hours": "2", "length_days": "14", "margin_per_sale": "20"}
 SALES = [
-    pytest.param("3", True, "60.00", id="below-cost-is-a-hobby"),
-    pytest.param("4", False, "80.00", id="equal-is-not-a-hobby"),
-    pytest.param("5", False, "100.00", id="above-cost-is-not-a-hobby"),
+    pytest.param("3", True, "$60", id="below-cost-is-a-hobby"),
+    pytest.param("4", False, "$80", id="equal-is-not-a-hobby"),
+    pytest.param("5", False, "$100", id="above-cost-is-not-a-hobby"),
 ]
 
 
@@ -116,7 +116,7 @@ def test_the_submit_stops_only_at_an_expensive_hobby(owner_client, yellow, sales
         assert HOBBY in page
         assert CONFIRM in page
         assert START_ANYWAY in page
-        assert _figure(page, "expected-cost") == "80.00"
+        assert _figure(page, "expected-cost") == "$80"
         assert _figure(page, "expected-margin") == margin
     else:
         assert response.status_code == 302
@@ -191,7 +191,7 @@ def test_the_live_check_returns_the_verdict(owner_client, yellow, sales, hobby, 
     page = body(response)
     assert response.status_code == 200
     assert "<html" not in page  # only the fragment
-    assert _figure(page, "expected-cost") == "80.00"
+    assert _figure(page, "expected-cost") == "$80"
     assert _figure(page, "expected-margin") == margin
     assert (HOBBY in page) is hobby
     assert (START_ANYWAY in page) is hobby  # offered in place, to tick before submitting
@@ -208,7 +208,7 @@ def test_the_live_check_with_only_hours_asks_for_the_sales(owner_client, yellow)
             HTTP_HX_REQUEST="true",
         )
     )
-    assert _figure(page, "expected-cost") == "80.00"
+    assert _figure(page, "expected-cost") == "$80"
     assert _figure(page, "expected-margin") == "—"
     assert "Add the expected sales to compare the cost with the margin." in page
 

@@ -206,10 +206,10 @@ def test_it_follows_the_partners_browser(owner_client, pilot):
     url = _create(owner_client, pilot)
     response = Client(HTTP_ACCEPT_LANGUAGE="es-AR,es;q=0.9").get(url)
     page = body(response)
-    assert response["Content-Language"] == "es"
-    assert '<html lang="es">' in page
+    assert response["Content-Language"] == "es-ar"
+    assert '<html lang="es-ar">' in page
     assert "Un piloto juntos: Tienda Luna y Spa Serena" in page
-    assert "Link con seguimiento" in page
+    assert "Enlace con seguimiento" in page
     # …and offers the other language.
     assert f'href="{url}?lang=en" hreflang="en" lang="en">English</a>' in page
 

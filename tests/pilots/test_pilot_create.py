@@ -219,29 +219,44 @@ def test_an_invalid_package_is_shown_again_with_the_message_and_what_was_typed(
 # --- red: the advice, the open referral, the deliberate override --------------------------
 
 
-def test_a_red_candidate_shows_the_advice_and_the_open_referral_button(owner_client, candidate):
-    page = body(owner_client.get(_create_url(candidate)))
+@pytest.fixture
+def red(workspace) -> Candidate:
+    """One tick under the quick-score table: scored, and red."""
+    return make_candidate(workspace, "Bar Oscuro", ticks=1)
+
+
+def test_a_red_candidate_shows_the_advice_and_the_open_referral_button(owner_client, red):
+    page = body(owner_client.get(_create_url(red)))
     assert "Don't invest energy." in page
     assert "Mark as open referral" in page
-    assert _open_referral_url(candidate) in page
+    assert _open_referral_url(red) in page
     assert 'name="override"' in page
 
 
-def test_a_red_candidate_needs_the_override_tick(owner_client, candidate):
-    response = owner_client.post(_create_url(candidate), pilot_data())
+def test_a_red_candidate_needs_the_override_tick(owner_client, red):
+    response = owner_client.post(_create_url(red), pilot_data())
     assert "Tick this box to start a pilot on a red candidate." in body(response)
     assert not Pilot.objects.exists()
-    candidate.refresh_from_db()
-    assert candidate.status == Status.NEW
+    red.refresh_from_db()
+    assert red.status == Status.NEW
 
 
-def test_a_red_candidate_with_the_override_tick_starts_a_pilot(owner_client, candidate):
-    response = owner_client.post(_create_url(candidate), pilot_data(override="on"))
+def test_a_red_candidate_with_the_override_tick_starts_a_pilot(owner_client, red):
+    response = owner_client.post(_create_url(red), pilot_data(override="on"))
     assert response.status_code == 302
-    pilot = Pilot.objects.get(candidate=candidate)
+    pilot = Pilot.objects.get(candidate=red)
     assert pilot.start_evaluation.colour == "red"
-    candidate.refresh_from_db()
-    assert candidate.status == Status.IN_PILOT
+    red.refresh_from_db()
+    assert red.status == Status.IN_PILOT
+
+
+def test_a_candidate_not_scored_yet_is_no_red_light(owner_client, candidate):
+    page = body(owner_client.get(_create_url(candidate)))
+    assert "Not scored yet" in page
+    assert "Don't invest energy." not in page and 'name="override"' not in page
+    response = owner_client.post(_create_url(candidate), pilot_data())
+    assert response.status_code == 302
+    assert Pilot.objects.get(candidate=candidate).start_evaluation.is_scored() is False
 
 
 def test_mark_as_open_referral_sets_the_status_and_returns_to_the_candidate(

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from pilots.models import Pilot, ReviewState
 from semaforo.lib.codes import ALPHABET
 from tests.conftest import make_candidate
-from tests.pilots.conftest import TODAY, log_result, log_time, make_pilot, with_totals
+from tests.pilots.conftest import (
+    TODAY,
+    log_result,
+    log_time,
+    make_pilot,
+    set_hourly_value,
+    with_totals,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,19 +148,20 @@ def test_progress_is_referrals_against_the_target_capped_at_100(yellow, target, 
 def test_it_is_an_expensive_hobby_only_when_coordination_costs_more_than_the_margin(
     yellow, minutes, expensive
 ):
+    set_hourly_value(yellow.workspace, "60")  # one euro a minute
     pilot = make_pilot(yellow, margin_per_sale=Decimal("30.00"))
     log_result(pilot, sales=1)
     log_time(pilot, minutes)
-    hourly = Decimal("60")  # one euro a minute
     totals = with_totals(pilot)
-    assert totals.coordination_cost(hourly) == Decimal(minutes)
+    assert totals.hourly_value == Decimal("60")
+    assert totals.coordination_cost() == Decimal(minutes)
     assert totals.margin_earned() == Decimal("30.00")
-    assert totals.is_expensive_hobby(hourly) is expensive
+    assert totals.is_expensive_hobby() is expensive
 
 
 def test_without_an_hourly_value_no_pilot_is_an_expensive_hobby(pilot):
     log_time(pilot, 600)
-    assert not with_totals(pilot).is_expensive_hobby(Decimal("0"))
+    assert not with_totals(pilot).is_expensive_hobby()
 
 
 def test_an_extension_keeps_the_review_within_four_weeks_of_the_start(pilot):

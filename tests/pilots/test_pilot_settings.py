@@ -32,11 +32,11 @@ def test_the_owner_sets_the_hourly_value(owner_client, workspace):
     assert _hourly(workspace) == Decimal("35.50")
 
 
-def test_the_hourly_value_prices_coordination_on_every_pilot(owner_client, pilot):
+def test_the_hourly_value_prices_coordination_on_every_running_pilot(owner_client, pilot):
     log_time(pilot, 30)
     owner_client.post(URL, {"hourly_value": "50"})
     page = body(owner_client.get(reverse("pilots:detail", args=[pilot.code])))
-    assert "25.00" in page
+    assert "$25" in page
 
 
 @pytest.mark.parametrize("value", ["-1", "", "mucho"])

@@ -64,7 +64,7 @@ def test_logging_a_result_adds_to_the_totals(owner_client, owner, pilot):
     assert "Result logged." in page
     assert _shown(page, "Referrals") == "3"
     assert _shown(page, "Sales") == "1"
-    assert _shown(page, "Revenue") == "80.00"
+    assert _shown(page, "Revenue") == "$80"
     entry = ResultEntry.objects.get(pilot=pilot)
     assert (entry.source, entry.created_by) == (Source.OWNER, owner)
 
@@ -75,7 +75,7 @@ def test_the_results_log_lists_each_entry_and_sums_them(owner_client, pilot):
     page = _detail(owner_client, pilot)
     assert "Dos clientas del spa" in page
     assert _shown(page, "Referrals") == "3"
-    assert _shown(page, "Revenue") == "45.50"
+    assert _shown(page, "Revenue") == "$45.50"
 
 
 def test_progress_to_the_target_is_shown(owner_client, yellow):
@@ -123,7 +123,7 @@ def test_logging_coordination_time_prices_it_at_the_workspaces_hourly_value(
     page = body(response)
     assert "Coordination time logged." in page
     assert _shown(page, "Coordination time") == "90 min"
-    assert _shown(page, "Cost of coordination") == "60.00"
+    assert _shown(page, "Cost of coordination") == "$60"
     assert "Meeting · 90 min" in page
     assert CoordinationEntry.objects.get(pilot=pilot).created_by == owner
 
@@ -131,7 +131,7 @@ def test_logging_coordination_time_prices_it_at_the_workspaces_hourly_value(
 def test_margin_is_sales_times_the_margin_per_sale(owner_client, yellow):
     pilot = make_pilot(yellow, margin_per_sale=Decimal("12.50"))
     log_result(pilot, sales=3)
-    assert _shown(_detail(owner_client, pilot), "Margin earned") == "37.50"
+    assert _shown(_detail(owner_client, pilot), "Margin earned") == "$37.50"
 
 
 @pytest.mark.parametrize(
@@ -147,8 +147,8 @@ def test_the_pilot_warns_of_an_expensive_hobby_exactly_when_cost_exceeds_margin(
     log_result(pilot, sales=1)
     log_time(pilot, minutes)
     page = _detail(owner_client, pilot)
-    assert _shown(page, "Cost of coordination") == f"{minutes}.00"
-    assert _shown(page, "Margin earned") == "30.00"
+    assert _shown(page, "Cost of coordination") == f"${minutes}"
+    assert _shown(page, "Margin earned") == "$30"
     assert (HOBBY in page) is warned
 
 

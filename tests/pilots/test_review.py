@@ -67,9 +67,9 @@ def test_on_the_due_date_the_review_page_shows_the_totals(owner_client, due, wor
     assert "Review due" in page
     assert _shown(page, "Referrals") == "6 / 10"
     assert _shown(page, "Sales") == "2"
-    assert _shown(page, "Revenue") == "90.00"
-    assert _shown(page, "Cost of coordination") == "45.00"
-    assert _shown(page, "Margin earned") == "40.00"
+    assert _shown(page, "Revenue") == "$90"
+    assert _shown(page, "Cost of coordination") == "$45"
+    assert _shown(page, "Margin earned") == "$40"
     assert "Expensive hobby." in page
 
 

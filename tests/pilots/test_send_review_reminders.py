@@ -284,17 +284,17 @@ def test_the_email_names_the_candidate_and_links_to_the_review(
     assert message.subject == "Review due 12/09/2026: the pilot with Spa Serena"
     review_url = f"{SITE}/pilots/{due_pilot.code}/review/"
     assert review_url in message.body
-    assert "3 referrals, 1 sales" in message.body
+    assert "3 referrals, 1 sale" in message.body
     assert "(target 10)" in message.body
-    assert "Revenue: 120.00" in message.body
+    assert "Revenue: $120" in message.body
     # 90 minutes at 20 an hour, against one sale at 25 of margin.
-    assert "Cost of coordination: 30.00" in message.body
-    assert "Margin earned: 25.00" in message.body
+    assert "Cost of coordination: $30" in message.body
+    assert "Margin earned: $25" in message.body
     assert f"{SITE}/preferences/" in message.body
     html = html_of(message)
     assert f'href="{review_url}"' in html
     assert f'href="{SITE}/preferences/"' in html
-    assert "3 referrals, 1 sales" in html
+    assert "3 referrals, 1 sale" in html
 
 
 def test_the_email_is_in_each_recipients_language(due_pilot, owner, member, mailoutbox):
@@ -310,11 +310,11 @@ def test_the_email_is_in_each_recipients_language(due_pilot, owner, member, mail
     assert "piloto con Spa Serena" in spanish.subject
     assert "09/12/2026" in spanish.subject  # day first, as Spanish readers expect
     assert "tu piloto con Spa Serena" in spanish.body
-    assert "3 referidos, 1 ventas" in spanish.body
+    assert "3 referidos, 1 venta" in spanish.body
     assert "Oferta:" in spanish.body
-    assert "3 referidos, 1 ventas" in html_of(spanish)
+    assert "3 referidos, 1 venta" in html_of(spanish)
     assert english.subject == "Review due 12/09/2026: the pilot with Spa Serena"
-    assert "3 referrals, 1 sales" in english.body
+    assert "3 referrals, 1 sale" in english.body
     assert "Offer:" in english.body
 
 

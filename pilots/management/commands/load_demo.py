@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import Membership, Role, User, Workspace
 from candidates.criteria import CRITERION_FIELDS
@@ -22,6 +22,7 @@ from pilots.models import (
     Pilot,
     PilotSettings,
 )
+from semaforo.lib.links import site_url
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "semaforo-demo"  # noqa: S105 - printed on purpose: it is a demo account
@@ -68,20 +69,22 @@ class Command(BaseCommand):
         workspace = Workspace.objects.filter(memberships__user=user, name=DEMO_WORKSPACE).first()
         if workspace is None:
             workspace = Workspace.objects.create(
-                name=DEMO_WORKSPACE, time_zone="America/Argentina/Buenos_Aires"
+                name=DEMO_WORKSPACE, time_zone="America/Argentina/Buenos_Aires", currency="ARS"
             )
             Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
             self._fill(workspace, user)
             self.stdout.write(self.style.SUCCESS("Demo workspace created."))
         else:
             self.stdout.write("Demo workspace already there: nothing to add.")
-        self.stdout.write(
-            f"Log in at {settings.SITE_URL}/accounts/login/ with {DEMO_EMAIL} / {DEMO_PASSWORD}"
-        )
+        # No request here: SITE_URL, or http://HOST:PORT (`PORT=8801 … load_demo` says :8801).
+        login_url = site_url() + reverse("login")
+        self.stdout.write(f"Log in at {login_url} with {DEMO_EMAIL} / {DEMO_PASSWORD}")
 
     def _fill(self, workspace: Workspace, user: User) -> None:
         settings_ = PilotSettings.for_workspace(workspace)
-        settings_.hourly_value = Decimal("20")
+        # Argentine pesos (the workspace's currency): an hour of the owner's time, a sale's
+        # margin and revenue at plausible prices.
+        settings_.hourly_value = Decimal("20000")
         settings_.save()
         candidates = {}
         for name, business, kind, assets, ticks, answers in CANDIDATES:
@@ -122,7 +125,7 @@ class Command(BaseCommand):
             "Si quieres, te paso su contacto.",
         )
         due.results.create(
-            date=today - timedelta(days=3), referrals=3, sales=1, revenue=Decimal("45")
+            date=today - timedelta(days=3), referrals=3, sales=1, revenue=Decimal("45000")
         )
         # One whose review is four days overdue, and whose coordination eats the margin.
         overdue = self._pilot(
@@ -135,7 +138,7 @@ class Command(BaseCommand):
             review_after=14,
         )
         overdue.results.create(
-            date=today - timedelta(days=6), referrals=1, sales=1, revenue=Decimal("30")
+            date=today - timedelta(days=6), referrals=1, sales=1, revenue=Decimal("30000")
         )
         # Two finished pilots: one promoted to an alliance, one stopped at its review.
         for name, decision, sales in [
@@ -154,7 +157,7 @@ class Command(BaseCommand):
                 date=today - timedelta(days=35),
                 referrals=sales + 2,
                 sales=sales,
-                revenue=Decimal(30 * sales),
+                revenue=Decimal(30000 * sales),
             )
             services.record_review(finished, user, {"decision": decision})
         for days, minutes, kind in [
@@ -175,6 +178,6 @@ class Command(BaseCommand):
             length_days=length,
             review_date=start + timedelta(days=review_after),
             target=5,
-            margin_per_sale=Decimal("12"),
+            margin_per_sale=Decimal("12000"),
         )
         return services.start_pilot(pilot, candidate, user)

@@ -16,6 +16,13 @@ from candidates.models import Candidate, Evaluation
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_collection_modifyitems(items):
+    # Real Chromium takes seconds a test: `make test` leaves them out, CI runs them.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _no_server_error(caplog):
     """No test may leave a 500 in the logs: not a view of the test client, not a request to

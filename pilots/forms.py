@@ -412,7 +412,7 @@ class QuickLogForm(NoControlCharactersMixin, forms.Form):
     """The dashboard's one tap: +1 referral or +1 sale today, once per form shown."""
 
     kind = forms.ChoiceField(choices=[("referral", _("referral")), ("sale", _("sale"))])
-    form_token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    form_token = forms.CharField(max_length=58, required=False, widget=forms.HiddenInput)
 
 
 class UndoForm(NoControlCharactersMixin, forms.Form):

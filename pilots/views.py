@@ -96,7 +96,7 @@ def _offer_undo(user, pilots) -> None:
     recent = ResultEntry.objects.filter(
         pilot__in=pilots,
         created_by=user,
-        form_token__isnull=False,
+        form_token__startswith=QUICK_TOKEN_PREFIX,  # a +1, never a whole line of the log
         created_at__gte=timezone.now() - UNDO_WINDOW,
     ).order_by("created_at")
     latest = {entry.pilot_id: entry for entry in recent}
@@ -321,6 +321,9 @@ def result_add(request, code: str):
     return _log_entry(request, code, ResultForm, "result_form", _("Result logged."))
 
 
+QUICK_TOKEN_PREFIX = "quick-"  # noqa: S105 (a label, not a secret)
+
+
 def _quick_log(request, pilot: Pilot, logged: ResultEntry | None = None, note: str = ""):
     """One active pilot's one-tap buttons, swapped in by htmx after a tap or an undo."""
     pilot = Pilot.objects.with_totals().select_related("candidate").get(pk=pilot.pk)
@@ -342,12 +345,14 @@ def quick_log(request, code: str):
     if not form.is_valid():
         return HttpResponseBadRequest()
     kind = form.cleaned_data["kind"]
+    token = form.cleaned_data["form_token"]
     entry = ResultEntry(
         date=timezone.localdate(),
         referrals=int(kind == "referral"),
         sales=int(kind == "sale"),
         created_by=request.user,
-        form_token=form.cleaned_data["form_token"] or None,
+        # Marked as a one-tap line: only these are offered for undo on the dashboard.
+        form_token=f"{QUICK_TOKEN_PREFIX}{token}" if token else None,
     )
     try:
         services.append_entry(pilot, entry)

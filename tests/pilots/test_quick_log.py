@@ -120,3 +120,23 @@ def test_the_buttons_need_post_and_login(client, owner_client, pilot):
     assert owner_client.get(url).status_code == 405
     assert client.post(url, {"kind": "referral"}).status_code == 302
     assert not ResultEntry.objects.exists()
+
+
+def test_a_whole_result_line_is_never_offered_as_a_plus_one_to_undo(owner_client, pilot):
+    # A line logged on the pilot page (3 referrals, 2 sales…) is not a +1: the dashboard's
+    # undo must not offer it, or one tap would delete the whole line.
+    detail = body(owner_client.get(reverse("pilots:detail", args=[pilot.code])))
+    token = re.search(r'name="form_token" value="([^"]+)"', detail).group(1)
+    line = {"date": TODAY.isoformat(), "referrals": 3, "sales": 2, "revenue": 150000}
+    owner_client.post(
+        reverse("pilots:result_add", args=[pilot.code]), {**line, "form_token": token}
+    )
+    page = body(owner_client.get(DASHBOARD))
+    assert "Undo +1" not in page
+    assert ResultEntry.objects.get(pilot=pilot).referrals == 3
+
+
+def test_a_posted_token_of_any_length_is_refused_or_kept_whole(owner_client, pilot):
+    response = _tap(owner_client, pilot, {"kind": "sale", "form_token": "x" * 64})
+    assert response.status_code == 400
+    assert not ResultEntry.objects.exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -81,7 +82,24 @@ def signup(request):
         login(request, user, backend=AUTH_BACKEND)
         messages.success(request, _("Welcome! Add your first candidate partner."))
         return redirect("home")
+    if request.method == "POST" and _just_signed_up(form):
+        # The second tap of a double tap, after the first one made the account.
+        response = _log_in_as_winner(request, form.data["email"], form.data["password1"], form)
+        if response is not None:
+            return response
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _just_signed_up(form) -> bool:
+    """The email is refused as taken by an account made a moment ago for the same business
+    (the first tap of a double tap)."""
+    if not form.has_error("email", "duplicate_email"):
+        return False
+    return User.objects.filter(
+        email__iexact=form.data.get("email", "").strip(),
+        date_joined__gte=timezone.now() - timedelta(minutes=2),
+        memberships__workspace__name=form.data.get("business_name", "").strip(),
+    ).exists()
 
 
 @require_POST
@@ -272,10 +290,11 @@ def _log_in_as_winner(request, email: str, password: str, form):
     very password, so sign in to it; anyone else is told the email is taken."""
     user = authenticate(request, username=email, password=password)
     if user is None:
-        form.add_error(
-            None,
-            _("An account with this email already exists. Log in, or reset your password."),
-        )
+        if not form.has_error("email", "duplicate_email"):
+            form.add_error(
+                None,
+                _("An account with this email already exists. Log in, or reset your password."),
+            )
         return None
     login(request, user, backend=AUTH_BACKEND)
     return redirect("home")

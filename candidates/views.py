@@ -26,6 +26,7 @@ from candidates.forms import (
 )
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
 from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
+from semaforo.lib import once
 from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.redirects import local_next
 from semaforo.lib.spreadsheet import csv_response
@@ -80,11 +81,21 @@ def _warn_of_namesakes(request, candidate: Candidate) -> None:
 def candidate_create(request):
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        token = request.POST.get("form_token", "")
+        if token and not once.claim("candidate-create", token):
+            # The second tap of a double tap: the first one is adding it.
+            messages.info(request, _("Already added: it was sent twice."))
+            added = once.result("candidate-create", token)
+            return (
+                redirect("candidates:detail", code=added) if added else redirect("candidates:list")
+            )
         with transaction.atomic():
             candidate = form.save(commit=False)
             candidate.workspace = request.workspace
             candidate.save()
             Evaluation.start(candidate)
+        if token:
+            once.remember("candidate-create", token, candidate.code)
         messages.success(request, _("Candidate added. Now score them on the checklist."))
         _warn_of_namesakes(request, candidate)
         return redirect("candidates:detail", code=candidate.code)
@@ -204,7 +215,13 @@ def checklist_save(request, code: str):
 @workspace_required
 def reevaluate(request, code: str):
     candidate = _get_candidate_for(request, code)
-    candidate.current_evaluation().reevaluate()
+    current = candidate.current_evaluation()
+    shown = request.POST.get("evaluation", "")
+    if shown and shown != current.code:
+        # The page's evaluation was frozen already: a double tap, or another tab.
+        messages.info(request, _("That evaluation is already in the history."))
+        return redirect("candidates:detail", code=candidate.code)
+    current.reevaluate()
     messages.success(
         request, _("The previous evaluation is kept in the history. This one starts from it.")
     )

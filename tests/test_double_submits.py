@@ -9,6 +9,7 @@ never a second copy and never an error page.
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -230,3 +231,30 @@ def test_a_used_invitation_link_says_what_happened_and_offers_to_log_in(
     assert says in page
     assert "Invitation to “Tienda Luna”" in page
     assert f'href="{reverse("login")}"' in page
+
+
+def test_a_new_candidate_sent_twice_is_added_once(owner_client, workspace):
+    from candidates.models import Candidate
+
+    page = owner_client.get(reverse("candidates:create")).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    data = {"name": "Estética Titán", "kind": "referral", "form_token": token}
+    first = owner_client.post(reverse("candidates:create"), data)
+    second = owner_client.post(reverse("candidates:create"), data, follow=True)
+    assert Candidate.objects.filter(workspace=workspace).count() == 1
+    added = Candidate.objects.get(workspace=workspace)
+    assert first["Location"] == reverse("candidates:detail", args=[added.code])
+    assert second.redirect_chain[-1][0] == reverse("candidates:detail", args=[added.code])
+    assert "Already added: it was sent twice." in second.content.decode()
+
+
+def test_re_evaluating_twice_from_the_same_page_freezes_once(owner_client, workspace):
+    from tests.conftest import make_candidate
+
+    candidate = make_candidate(workspace, "Spa Serena", ticks=3)
+    shown = candidate.current_evaluation().code
+    url = reverse("candidates:reevaluate", args=[candidate.code])
+    owner_client.post(url, {"evaluation": shown})
+    response = owner_client.post(url, {"evaluation": shown}, follow=True)
+    assert candidate.evaluations.filter(frozen_at__isnull=False).count() == 1
+    assert "That evaluation is already in the history." in response.content.decode()

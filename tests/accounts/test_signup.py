@@ -170,3 +170,24 @@ def test_signup_without_a_csrf_token_is_forbidden():
     response = client.post(SIGNUP, _signup_data())
     assert response.status_code == 403
     assert not User.objects.exists()
+
+
+def test_the_second_tap_of_a_double_tap_signs_in_to_the_account_the_first_made():
+    # Both taps leave the browser before either answer; the first makes the account, the
+    # second (same email, same password) now signs in to it instead of saying it is taken.
+    first, second = Client(), Client()
+    assert first.post(SIGNUP, _signup_data()).status_code == 302
+    response = second.post(SIGNUP, _signup_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert User.objects.count() == 1 and Workspace.objects.count() == 1
+    assert "already exists" not in response.content.decode()
+
+
+def test_a_taken_email_with_another_password_is_still_refused(client):
+    Client().post(SIGNUP, _signup_data())
+    response = client.post(
+        SIGNUP, _signup_data(password1="other-pass-9431", password2="other-pass-9431")
+    )
+    assert response.status_code == 200
+    assert "An account with this email already exists" in response.content.decode()
+    assert "_auth_user_id" not in client.session

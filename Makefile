@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run serve test test-all install migrate lint format messages clean worker loadtest screenshots
+.PHONY: run serve test test-all install migrate lint format messages clean worker screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Semáforo needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
@@ -57,10 +57,6 @@ test: install
 # Everything, as CI runs it (browser tests need /usr/bin/chromium; without it they skip).
 test-all: install
 	$(PY) -m pytest $(PYTEST_ARGS)
-
-# 50 simulated users for 60 s against 4 gunicorn workers on PostgreSQL (loopback only).
-loadtest: install
-	$(PY) benchmarks/loadtest.py
 
 # Benchmarks (not a test): a throwaway database (SQLite, or PostgreSQL with BENCH_DATABASE_URL),
 # gunicorn on loopback driven by wrk; prints a table and writes benchmarks/results.json.

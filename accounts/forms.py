@@ -7,7 +7,13 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User, Workspace, available_time_zones
+from accounts.models import (
+    Invitation,
+    ReminderPreference,
+    User,
+    Workspace,
+    available_time_zones,
+)
 from semaforo.lib.email import build_email
 from semaforo.lib.forms import NoControlCharactersMixin
 from semaforo.lib.loaded_values import LoadedValuesMixin
@@ -177,3 +183,10 @@ class PasswordResetForm(NoControlCharactersMixin, auth_forms.PasswordResetForm):
             build_email("password-reset", [to_email], context).send()
         except Exception:  # as Django's: the page says the same whether or not it went out
             log.exception("Failed to send password reset email to %s", context["user"].pk)
+
+
+class ReminderPreferenceForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["enabled", "days_ahead"]
+        widgets = {"days_ahead": forms.RadioSelect}

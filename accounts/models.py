@@ -8,12 +8,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from semaforo.lib.codes import random_code, random_token
+from semaforo.lib.email import send_email
 from semaforo.lib.money import CURRENCIES, DEFAULT_CURRENCY
 
 
@@ -35,6 +38,22 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
+
+    @transaction.atomic
+    def sign_up(
+        self,
+        email: str,
+        password: str,
+        business_name: str,
+        time_zone: str = "UTC",
+        language: str = "",
+        currency: str = DEFAULT_CURRENCY,
+    ) -> User:
+        """A new account and its first workspace. Raises IntegrityError when the email was
+        taken meanwhile (a double click on "Sign up": the first request created it)."""
+        user = self.create_user(email=email, password=password, language=language)
+        user.create_workspace(business_name, time_zone, currency)
+        return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", True)
@@ -78,6 +97,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @transaction.atomic
+    def create_workspace(
+        self, name: str, time_zone: str = "UTC", currency: str = DEFAULT_CURRENCY
+    ) -> Workspace:
+        """A new workspace (a business), with this user as its owner."""
+        workspace = Workspace.objects.create(name=name, time_zone=time_zone, currency=currency)
+        Membership.objects.create(user=self, workspace=workspace, role=Role.OWNER)
+        return workspace
 
     def workspaces(self) -> models.QuerySet[Workspace]:
         return Workspace.objects.filter(memberships__user=self).order_by("name", "id")
@@ -153,6 +181,29 @@ class Membership(models.Model):
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
 
+    @transaction.atomic
+    def remove(self) -> None:
+        """Take someone out of a workspace; their candidates, evaluations and pilots stay.
+        Raises LastOwnerError rather than leave the workspace without an owner: its row is
+        locked, so two owners removing each other at the same moment cannot both succeed."""
+        workspace = Workspace.objects.select_for_update().get(pk=self.workspace_id)
+        owners = workspace.memberships.filter(role=Role.OWNER).exclude(pk=self.pk)
+        if self.is_owner and not owners.exists():
+            raise LastOwnerError
+        self.delete()
+
+
+class LastOwnerError(Exception):
+    """Removing this membership would leave the workspace without an owner."""
+
+
+class InvitationNotForYou(Exception):
+    """The invitation was sent to another email address than this account's."""
+
+
+class InvitationUsed(Exception):
+    """Accepted (by someone else's request), revoked or expired meanwhile."""
+
 
 def _invitation_expiry():
     return timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
@@ -214,3 +265,68 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+    def send(self, request: HttpRequest | None = None) -> None:
+        """The invitation email; its link starts with the address of `request` (unless
+        SITE_URL is set), so it works on whatever address the app is served on."""
+        accept_path = reverse("accounts:invitation", kwargs={"token": self.token})
+        context = {"invitation": self, "accept_path": accept_path}
+        send_email("invitation", [self.email], context, request=request)
+
+    @transaction.atomic
+    def accept(self, user: User) -> Membership:
+        """Join the workspace with the invited role: only the account of the invited email,
+        and once. The invitation row is locked and read again, so two requests at once (a
+        double click) join once; the second finds the membership the first made."""
+        if not self.is_for(user):
+            raise InvitationNotForYou
+        invitation = Invitation.objects.select_for_update().get(pk=self.pk)
+        if not invitation.is_usable():
+            joined = Membership.objects.filter(user=user, workspace=self.workspace_id).first()
+            if invitation.accepted_at is not None and joined is not None:
+                return joined
+            raise InvitationUsed
+        membership, _created = Membership.objects.get_or_create(
+            user=user, workspace=self.workspace, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return membership
+
+
+class ReminderPreference(models.Model):
+    """A person's review reminders: on or off, and how many days ahead."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="reminder_preference"
+    )
+    enabled = models.BooleanField(_("email me when a review is due"), default=True)
+    days_ahead = models.PositiveSmallIntegerField(
+        _("how early"),
+        default=0,
+        choices=[
+            (0, _("On the review day")),
+            (1, _("1 day before")),
+            (2, _("2 days before")),
+        ],
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=random_token)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+        db_table = "pilots_reminderpreference"  # moved from the pilots app, table kept
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days_ahead__gte=0) & models.Q(days_ahead__lte=2),
+                name="reminder_days_ahead_0_to_2",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.enabled else 'off'} ({self.days_ahead})"
+
+    @classmethod
+    def for_user(cls, user: User) -> ReminderPreference:
+        preference, _created = cls.objects.get_or_create(user=user)
+        return preference

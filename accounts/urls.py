@@ -13,6 +13,7 @@ urlpatterns = [
     path("workspace/members/remove/", views.member_remove, name="member_remove"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path("language/", views.set_language, name="set_language"),
+    path("preferences/", views.preferences, name="preferences"),
     path("invitations/<token:token>/", views.invitation_accept, name="invitation"),
     path("invitations/<token:token>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

@@ -10,25 +10,33 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
 from accounts.forms import (
     InvitationForm,
     InvitationSignupForm,
+    LanguageForm,
     PasswordResetForm,
+    ReminderPreferenceForm,
     SignupForm,
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
-from accounts.models import Invitation, User
+from accounts.models import (
+    Invitation,
+    InvitationUsed,
+    LastOwnerError,
+    ReminderPreference,
+    User,
+)
 from accounts.workspaces import get_membership, owner_required, switch_to, workspace_required
 from semaforo.lib import throttle
+from semaforo.lib.codes import random_token
 from semaforo.lib.links import site_url
 from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.money import default_currency
@@ -66,7 +74,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.sign_up(
+            user = User.objects.sign_up(
                 data["email"],
                 data["password1"],
                 data["business_name"],
@@ -135,8 +143,8 @@ def workspace_create(request):
     currency = current.workspace.currency if current else _currency_for(request)
     form = WorkspaceForm(request.POST or None, initial={"currency": currency})
     if request.method == "POST" and form.is_valid():
-        workspace = services.create_workspace(
-            request.user, form.cleaned_data["name"], currency=form.cleaned_data["currency"]
+        workspace = request.user.create_workspace(
+            form.cleaned_data["name"], currency=form.cleaned_data["currency"]
         )
         switch_to(request, workspace)
         messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
@@ -158,7 +166,7 @@ def members(request):
             invitation.workspace = workspace
             invitation.invited_by = request.user
             invitation.save()
-            services.send_invitation(invitation, request)
+            invitation.send(request)
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
@@ -202,8 +210,8 @@ def member_remove(request):
         user__email__iexact=request.POST.get("email", ""),
     )
     try:
-        services.remove_member(membership)
-    except services.LastOwnerError:
+        membership.remove()
+    except LastOwnerError:
         messages.error(
             request,
             _("%(email)s is the only owner, and a workspace needs one.")
@@ -257,8 +265,8 @@ def invitation_accept(request, token: str):
             # One transaction: never an account left behind without the workspace it was for.
             with transaction.atomic():
                 user = User.objects.create_user(email=invitation.email, password=password)
-                services.accept_invitation(invitation, user)
-        except (IntegrityError, services.InvitationUsed):
+                invitation.accept(user)
+        except (IntegrityError, InvitationUsed):
             # A double click: the first request created the account and joined.
             response = _log_in_as_winner(request, invitation.email, password, form)
         else:
@@ -272,8 +280,8 @@ def invitation_accept(request, token: str):
 def _join(request, invitation: Invitation, user: User, *, welcome: bool = False):
     """Accept the invitation as this user, sign them in, and go to the workspace."""
     try:
-        services.accept_invitation(invitation, user)
-    except services.InvitationUsed:
+        invitation.accept(user)
+    except InvitationUsed:
         invitation.refresh_from_db()
         context = {"invitation": invitation, "state": invitation.state()}
         return render(request, "accounts/invitation_gone.html", context, status=404)
@@ -335,3 +343,35 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         if not self.validlink:
             kwargs["status"] = 404
         return super().render_to_response(context, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences(request):
+    """The user's own settings: language, review reminders, calendar feed."""
+    preference = ReminderPreference.for_user(request.user)
+    if request.POST.get("action") == "new_calendar_link":
+        preference.calendar_token = random_token()
+        preference.save(update_fields=["calendar_token"])
+        messages.success(request, _("New calendar link created; the old one no longer works."))
+        return redirect("accounts:preferences")
+    data = request.POST if request.method == "POST" else None
+    language_form = LanguageForm(data, instance=request.user)
+    reminder_form = ReminderPreferenceForm(data, instance=preference)
+    if request.method == "POST" and language_form.is_valid() and reminder_form.is_valid():
+        language_form.save()
+        reminder_form.save()
+        messages.success(request, _("Preferences saved."))
+        tell_what_was_kept(request, language_form, reminder_form)
+        response = redirect("accounts:preferences")
+        if request.user.language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
+        return response
+    # The feed lists the reviews of the user's pilots; the pilots app serves it.
+    feed = reverse("pilots:calendar_feed", args=[preference.calendar_token])
+    context = {
+        "language_form": language_form,
+        "reminder_form": reminder_form,
+        "calendar_url": request.build_absolute_uri(feed),
+    }
+    return render(request, "accounts/preferences.html", context)

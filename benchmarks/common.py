@@ -1,6 +1,6 @@
-"""What `make bench` (run.py) and `make loadtest` (loadtest.py) share: the environment that
-runs the app as production does, on plain HTTP on loopback, a free port for it, gunicorn
-started and stopped, one GET counted on the wire, and CREATE/DROP DATABASE on PostgreSQL."""
+"""The stack `make bench` (run.py) measures: a throwaway database, the environment that runs
+the app as production does (on plain HTTP on loopback), gunicorn started and stopped, and one
+GET counted in the bytes that cross the wire."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def production_env(database_url: str, static_root: str) -> dict[str, str]:
-    """DEBUG off, a fresh secret key, and, because it is plain HTTP on loopback, no redirect
-    to HTTPS and cookies not limited to HTTPS."""
+def production_env(database_url: str, static_root: Path) -> dict[str, str]:
+    """DEBUG off and a fresh secret key; on plain HTTP, so no redirect to HTTPS and cookies
+    not limited to it. Plus the minimal view (/bench/ping/) and no emails sent."""
     return {
         "DJANGO_SETTINGS_MODULE": "semaforo.settings",
         "DATABASE_URL": database_url,
@@ -33,18 +33,57 @@ def production_env(database_url: str, static_root: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
-        "STATIC_ROOT": static_root,
+        "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
+        "BENCHMARK_VIEWS": "true",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
+
+
+@contextmanager
+def throwaway_database(tmp: Path):
+    """A temporary SQLite file, or a new PostgreSQL database on the server of
+    BENCH_DATABASE_URL, dropped at the end. Yields its DATABASE_URL."""
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    def admin(statement: str) -> None:
+        with psycopg.connect(_with_name(server, "postgres"), autocommit=True) as conn:
+            conn.execute(statement)
+
+    name = f"semaforo_bench_{secrets.token_hex(4)}"
+    admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_name(server, name)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_name(server_url: str, name: str) -> str:
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+def analyze() -> None:
+    """What autovacuum does on a PostgreSQL server in production, and a database filled a
+    moment ago lacks: planner statistics, and the visibility map that lets a count read an
+    index alone. (SQLite keeps no statistics unless asked, and Django never asks.)"""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-# --- HTTP --------------------------------------------------------------------------------
 
 
 class _Received:
@@ -81,9 +120,6 @@ def http_get(
     return response.status, response.msg, body, len(raw)
 
 
-# --- gunicorn ----------------------------------------------------------------------------
-
-
 @contextmanager
 def gunicorn(args: list[str], env: dict[str, str], port: int, log_path: Path):
     """`gunicorn ARGS` run from the project's root (its gunicorn.conf.py applies; ARGS
@@ -116,19 +152,3 @@ def gunicorn(args: list[str], env: dict[str, str], port: int, log_path: Path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-# --- PostgreSQL --------------------------------------------------------------------------
-
-
-def database_url(server_url: str, name: str) -> str:
-    """The server's URL with the database `name` in it (in place of any it had)."""
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-
-
-def admin_sql(server_url: str, statement: str) -> None:
-    """A statement such as CREATE or DROP DATABASE, run from the server's `postgres`."""
-    import psycopg
-
-    with psycopg.connect(database_url(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(statement)

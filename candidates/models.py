@@ -240,6 +240,26 @@ class Candidate(models.Model):
         """(question, this candidate's answer) for the 60-second smoke filter."""
         return [(question, getattr(self, field)) for field, question in FILTER_QUESTIONS]
 
+    def lock(self) -> None:
+        """Serialise this candidate's transitions (a pilot's start, open referral) until the
+        transaction ends. On SQLite the IMMEDIATE transaction already holds the write lock."""
+        Candidate.objects.select_for_update().filter(pk=self.pk).first()
+
+    def set_status(self, status: Status) -> None:
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
+    @transaction.atomic
+    def mark_open_referral(self) -> bool:
+        """No meetings, no expectations. Refused (False) while a pilot runs: its review
+        decides how it stops. `pilots` is the reverse relation of the pilots app's
+        Pilot.candidate; its `active()` is the one-pilot-at-a-time rule."""
+        self.lock()
+        if self.pilots.active().exists():
+            return False
+        self.set_status(Status.OPEN_REFERRAL)
+        return True
+
     def current_evaluation(self) -> Evaluation:
         """The evaluation being edited; created (empty) on first use."""
         evaluation = self.evaluations.filter(frozen_at__isnull=True).first()
@@ -498,7 +518,7 @@ class Evaluation(models.Model):
 class PendingImport(models.Model):
     """A previewed CSV import waiting for its confirm, kept with the workspace it was
     previewed in (a consultant may switch workspace in another tab meanwhile) and confirmed
-    at most once: the confirm deletes it and imports in one transaction (transfer.py)."""
+    at most once: the confirm deletes it and imports in one transaction (spreadsheets.py)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")

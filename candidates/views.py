@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.workspaces import get_membership, owner_required, workspace_required
-from candidates import transfer
+from candidates import spreadsheets
 from candidates.criteria import CRITERIA, CRITERION_FIELDS, FILTER_QUESTIONS
 from candidates.forms import (
     ANSWER_FORMS,
@@ -285,7 +285,7 @@ def scoring_settings(request):
 @require_GET
 @workspace_required
 def export_csv(request):
-    header, rows = transfer.export_rows(transfer.for_export(request.workspace))
+    header, rows = spreadsheets.export_rows(spreadsheets.for_export(request.workspace))
     filename = f"candidates-{timezone.localdate().isoformat()}.csv"
     return csv_response(filename, header, rows)
 
@@ -296,11 +296,11 @@ def import_csv(request):
     """Upload → preview with each row's errors → confirm: all rows or none."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read(transfer.MAX_IMPORT_BYTES + 1)
-        result = transfer.preview(data)
+        data = form.cleaned_data["file"].read(spreadsheets.MAX_IMPORT_BYTES + 1)
+        result = spreadsheets.preview(data)
         pending = None
         if result.ok:
-            pending = transfer.keep_for_confirm(request.workspace, request.user, result)
+            pending = spreadsheets.keep_for_confirm(request.workspace, request.user, result)
         context = {"form": form, "result": result, "pending": pending}
         return render(request, "candidates/import.html", context)
     return render(request, "candidates/import.html", {"form": form})
@@ -312,7 +312,7 @@ def import_confirm(request):
     """Import a previewed file once (a double click imports it once), and only in the
     workspace it was previewed in."""
     code = request.POST.get("code", "")
-    pending = transfer.pending_import(request.user, code)
+    pending = spreadsheets.pending_import(request.user, code)
     if pending is not None and pending.workspace_id != request.workspace.pk:
         messages.error(
             request,
@@ -324,11 +324,11 @@ def import_confirm(request):
             % {"previewed": pending.workspace.name, "current": request.workspace.name},
         )
         return redirect("candidates:import")
-    result = transfer.preview_text(pending.text) if pending else None
+    result = spreadsheets.preview_text(pending.text) if pending else None
     if result is not None and not result.ok:
         messages.error(request, _("The file has errors; nothing was imported."))
         return redirect("candidates:import")
-    count = transfer.import_pending(pending, result) if pending else None
+    count = spreadsheets.import_pending(pending, result) if pending else None
     if count is None and not code:
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("candidates:import")

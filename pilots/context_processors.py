@@ -4,11 +4,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.workspaces import get_membership
-from pilots.models import Pilot
+from pilots.models import JobHeartbeat, Pilot
+from pilots.reminders import JOB_NAME
 
 
 def reviews_due(request) -> dict:
-    """The navigation badge: reviews due or overdue in the current workspace (lazy)."""
+    """The navigation badge: reviews due or overdue in the current workspace, and whether
+    the reminder job is running (for the dashboard and the preferences). Both lazy: no
+    query on a page that does not show them."""
 
     def count() -> int:
         membership = get_membership(request) if hasattr(request, "user") else None
@@ -16,4 +19,10 @@ def reviews_due(request) -> dict:
             return 0
         return Pilot.objects.for_workspace(membership.workspace).due(timezone.localdate()).count()
 
-    return {"reviews_due_count": SimpleLazyObject(count)}
+    def heartbeat() -> JobHeartbeat | None:
+        return JobHeartbeat.objects.filter(name=JOB_NAME).first()
+
+    return {
+        "reviews_due_count": SimpleLazyObject(count),
+        "heartbeat": SimpleLazyObject(heartbeat),
+    }

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Candidate
+from candidates.scoring import Colour
+from pilots.costs import Capacity, CostCheck
 from pilots.models import (
     DEFAULT_REVIEW_AFTER_DAYS,
     DIAGNOSTICS,
@@ -20,10 +23,8 @@ from pilots.models import (
     Measurement,
     Pilot,
     PilotSettings,
-    ReminderPreference,
     ResultEntry,
 )
-from pilots.planning import CostCheck
 from semaforo.lib.codes import random_token
 from semaforo.lib.forms import NoControlCharactersMixin
 from semaforo.lib.loaded_values import LoadedValuesMixin
@@ -89,12 +90,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-# What the cost check depends on (pilots/planning.py).
+# What the cost check depends on (pilots/costs.py).
 COST_CHECK_FIELDS = ("length_days", "margin_per_sale", "estimated_weekly_hours", "expected_sales")
 
 
 class PilotForm(NoControlCharactersMixin, forms.ModelForm):
     """The minimum pilot package."""
+
+    # The page checks the cost again, live, when one of these changes (create.html).
+    cost_check_fields = COST_CHECK_FIELDS
 
     override = forms.BooleanField(
         label=_("I know the light is red and I still want to run a pilot."),
@@ -143,32 +147,17 @@ class PilotForm(NoControlCharactersMixin, forms.ModelForm):
             "expected_sales": _("Optional: how many sales you expect from the whole pilot."),
         }
 
-    def __init__(
-        self,
-        *args,
-        needs_override: bool = False,
-        hourly_value: Decimal = Decimal(0),
-        check_url: str | None = None,
-        **kwargs,
-    ):
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        """For a new pilot with this candidate: the red-light override when its light is
+        red, and the cost check and capacity measured in its workspace."""
         super().__init__(*args, **kwargs)
-        self.needs_override = needs_override
-        self.hourly_value = hourly_value
+        pilot_settings = PilotSettings.for_workspace(candidate.workspace)
+        self.evaluation = candidate.current_evaluation()
+        # Not scored yet is no verdict: no override.
+        self.needs_override = needs_override = self.evaluation.light() == Colour.RED
+        self.hourly_value = pilot_settings.hourly_value
+        self.capacity = Capacity.measure(candidate.workspace, pilot_settings, timezone.localdate())
         self.cost_check = self._cost_check({})
-        if check_url:
-            # The cost check follows the estimate live; the submit still works without JS.
-            for name in COST_CHECK_FIELDS:
-                self.fields[name].widget.attrs.update(
-                    {
-                        "hx-post": check_url,
-                        "hx-trigger": "change",
-                        "hx-target": "#cost-check",
-                        "hx-swap": "innerHTML",
-                        # One request at a time, then only the latest change: a slow answer
-                        # never overwrites a newer one.
-                        "hx-sync": "closest form:queue last",
-                    }
-                )
         if not needs_override:
             del self.fields["override"]
         self.fields["margin_per_sale"].required = False
@@ -211,6 +200,12 @@ class PilotForm(NoControlCharactersMixin, forms.ModelForm):
             expected_sales=cleaned.get("expected_sales"),
             margin_per_sale=cleaned.get("margin_per_sale") or Decimal(0),
         )
+
+    def is_over_capacity(self) -> bool:
+        return self.capacity.is_exceeded_by(self.cost_check.weekly_hours)
+
+    def load_with(self) -> Decimal:
+        return self.capacity.load_with(self.cost_check.weekly_hours)
 
     def non_package_fields(self):
         """Every field but the cost check's own confirmation (shown with the check)."""
@@ -272,29 +267,6 @@ class ResultForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelForm):
         ):
             raise forms.ValidationError(
                 _("Enter at least one referral, sale, revenue or a note."), code="empty"
-            )
-        return cleaned
-
-
-class PartnerReferralForm(NoControlCharactersMixin, OneTimeTokenMixin, forms.ModelForm):
-    """The partner's one-tap "I referred someone", with optional contact and consent."""
-
-    class Meta:
-        model = ResultEntry
-        fields = ["contact_name", "contact_info", "consent", "note", "form_token"]
-        labels = {"note": _("Anything to add? (optional)")}
-
-    def clean(self):
-        cleaned = super().clean()
-        if (cleaned.get("contact_name") or cleaned.get("contact_info")) and not cleaned.get(
-            "consent"
-        ):
-            self.add_error(
-                "consent",
-                _(
-                    "Tick this only if the person agreed to share their details; "
-                    "otherwise leave name and contact empty."
-                ),
             )
         return cleaned
 
@@ -399,13 +371,6 @@ class ReviewForm(NoControlCharactersMixin, forms.Form):
         else:
             cleaned["new_review_date"] = None
         return cleaned
-
-
-class ReminderPreferenceForm(LoadedValuesMixin, NoControlCharactersMixin, forms.ModelForm):
-    class Meta:
-        model = ReminderPreference
-        fields = ["enabled", "days_ahead"]
-        widgets = {"days_ahead": forms.RadioSelect}
 
 
 class QuickLogForm(NoControlCharactersMixin, forms.Form):

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import Enum
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Workspace
-from candidates.models import Candidate, Evaluation
+from candidates.models import Candidate, Evaluation, Status
 from semaforo.lib.codes import random_code, random_token
 from semaforo.lib.fields import WorkspaceCopyField
 
@@ -70,7 +73,7 @@ class PilotSettings(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Used to price coordination time against the margin a pilot brings in."),
     )
-    # Empty: no capacity guard. See pilots/planning.py for how the load is counted.
+    # Empty: no capacity guard. See pilots/costs.py for how the load is counted.
     weekly_hours = models.DecimalField(
         _("hours a week you can give to partnerships"),
         max_digits=5,
@@ -106,7 +109,7 @@ class PilotSettings(models.Model):
         (Pilot.hourly_value): copied from here when it starts, updated here while it runs,
         settled when it finishes, so a later change never rewrites a finished pilot's costs.
         This row is written first: a pilot starting meanwhile reads the value under this
-        row's lock (services.start_pilot), so it either starts with the new value or is
+        row's lock (Pilot.start), so it either starts with the new value or is
         repriced here."""
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
@@ -119,6 +122,14 @@ class PilotSettings(models.Model):
     def for_workspace(cls, workspace: Workspace) -> PilotSettings:
         settings, _created = cls.objects.get_or_create(workspace=workspace)
         return settings
+
+    @classmethod
+    def hourly_value_now(cls, workspace_id: int) -> Decimal:
+        """The workspace's hourly value, its row locked until the caller's transaction ends:
+        a change saved meanwhile (save()) either comes first or reprices the new pilot."""
+        locked = cls.objects.select_for_update().filter(workspace_id=workspace_id)
+        value = locked.values_list("hourly_value", flat=True).first()
+        return value if value is not None else Decimal("0")  # no settings yet: time unpriced
 
 
 class Measurement(models.TextChoices):
@@ -144,6 +155,39 @@ class ReviewState(models.TextChoices):
     DUE = "due", _("Review due")
     OVERDUE = "overdue", _("Review overdue")
     DONE = "done", _("Finished")
+
+
+class AlreadyDone(Exception):
+    """Another request (a double click, a second tab, a teammate) got there first: `pilot`
+    is the state it left, for the loser to show."""
+
+    def __init__(self, pilot: Pilot):
+        super().__init__(pilot.code)
+        self.pilot = pilot
+
+
+class PilotRunning(AlreadyDone):
+    """The candidate has a pilot running: one at a time."""
+
+
+class TotalsTooLarge(Exception):
+    """The line would take one of the pilot's totals past what its columns hold."""
+
+
+class Appended(Enum):
+    SAVED = "saved"
+    DUPLICATE = "duplicate"  # the same form sent twice (a double tap): recorded once
+    FLOODED = "flooded"  # the partner page's limit
+
+
+# The partner page accepts this many entries per pilot in this window (flood control).
+PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
+
+
+def is_expensive_hobby(cost: Decimal, margin: Decimal) -> bool:
+    """The method's rule: coordinating costs more than the margin that comes in (equal is
+    not a hobby, and no time spent is no hobby)."""
+    return cost > 0 and cost > margin
 
 
 class PilotQuerySet(models.QuerySet):
@@ -180,6 +224,23 @@ class PilotQuerySet(models.QuerySet):
             ),
             total_minutes=total(coordination, "minutes", models.IntegerField()),
         )
+
+    def with_costs(self):
+        """with_totals(), and each pilot's coordination cost (its time priced at its own
+        hourly value) and margin earned, exact, in SQL: for rules over many rows."""
+        money = models.DecimalField(max_digits=30, decimal_places=4)
+        # Divided by a bound decimal: SQLite stores a whole hourly value as an integer and
+        # would divide integers (13 min at 50 → 10, not 10.83); a decimal makes it use REALs.
+        cost = Cast(models.F("total_minutes"), money) * models.F("hourly_value")
+        cost = models.ExpressionWrapper(cost / models.Value(Decimal(60), money), output_field=money)
+        margin = models.ExpressionWrapper(
+            Cast(models.F("total_sales"), money) * models.F("margin_per_sale"), output_field=money
+        )
+        return self.with_totals().annotate(cost=cost, margin=margin)
+
+    def expensive_hobbies(self):
+        """Needs with_costs(): is_expensive_hobby() in SQL."""
+        return self.filter(Q(cost__gt=0) & Q(cost__gt=models.F("margin")))
 
 
 class Pilot(models.Model):
@@ -229,7 +290,7 @@ class Pilot(models.Model):
     partner_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, default=random_token
     )
-    # The cost check before the start (pilots/planning.py): both optional.
+    # The cost check before the start (pilots/costs.py): both optional.
     estimated_weekly_hours = models.DecimalField(
         _("coordination hours a week (estimate)"),
         max_digits=5,
@@ -318,6 +379,18 @@ class Pilot(models.Model):
     def script_lines(self) -> list[str]:
         return [line for line in self.script.splitlines() if line.strip()]
 
+    def tracked_path(self) -> str:
+        """The tracked link the partner shares (served by the partners app)."""
+        return reverse("partners:track", args=[self.tracking_code])
+
+    def share_text(self, tracked_url: str) -> str:
+        """The offer and the 3-line script as plain text to paste in WhatsApp or an email."""
+        lines = [self.offer, "", *self.script_lines(), ""]
+        if self.landing_url:
+            lines.append(gettext("Link: %(url)s") % {"url": tracked_url})
+        lines.append(gettext("Code: %(code)s") % {"code": self.tracking_code})
+        return "\n".join(lines)
+
     def is_active(self) -> bool:
         return self.status == PilotStatus.ACTIVE
 
@@ -345,10 +418,10 @@ class Pilot(models.Model):
         return (self.total_sales * self.margin_per_sale).quantize(Decimal("0.01"))
 
     def is_expensive_hobby(self) -> bool:
-        """The method's rule: coordinating costs more than the margin that comes in."""
-        # The exact cost, not the cent-rounded one shown: the dashboard's SQL compares it so.
+        """Needs with_totals(): coordinating costs more than the margin that comes in."""
+        # The exact cost, not the cent-rounded one shown, as expensive_hobbies() compares it.
         cost = Decimal(self.total_minutes) * self.hourly_value / 60
-        return cost > 0 and cost > self.margin_earned()
+        return is_expensive_hobby(cost, self.margin_earned())
 
     def progress_percent(self) -> int | None:
         """Needs with_totals(): referrals against the target, capped at 100."""
@@ -360,6 +433,152 @@ class Pilot(models.Model):
         """An extension keeps the review within 4 weeks of the start."""
         return self.start_date + timedelta(days=MAX_DAYS)
 
+    # The verbs: each is one transaction, safe against a double tap, a second tab and a
+    # teammate (a row lock and the database's constraints), and raises what the loser shows.
+
+    def start(self, candidate: Candidate, user: User) -> Pilot:
+        """Save this new pilot; the checklist as it stands becomes its dated prediction, and
+        the workspace's hourly value its own (it prices its coordination).
+
+        Raises PilotRunning (with the running pilot) when the candidate already has one: a
+        double click starts one pilot, and the one-active-pilot constraint backs this up.
+        """
+        try:
+            with transaction.atomic():
+                candidate.lock()
+                running = candidate.pilots.active().first()
+                if running is not None:
+                    raise PilotRunning(running)
+                self.hourly_value = PilotSettings.hourly_value_now(candidate.workspace_id)
+                # A tracking-code collision (1 in ~887 million): draw another one. The
+                # unique constraint backs this up against a simultaneous draw.
+                while Pilot.objects.filter(tracking_code=self.tracking_code).exists():
+                    self.tracking_code = new_tracking_code()
+                self.start_evaluation = candidate.current_evaluation()
+                self.start_evaluation.reevaluate()  # freezes it, starts a prefilled new one
+                self.workspace, self.candidate, self.created_by = (
+                    candidate.workspace,
+                    candidate,
+                    user,
+                )
+                self.save()
+                candidate.set_status(Status.IN_PILOT)
+                return self
+        except IntegrityError:
+            running = candidate.pilots.active().first()
+            if running is not None:  # lost the race to a simultaneous start
+                raise PilotRunning(running) from None
+            raise
+
+    @transaction.atomic
+    def record(self, entry: ResultEntry | CoordinationEntry, *, flood_limit: bool = False):
+        """Add a line to one of the pilot's logs, once per form (its one-time `form_token`);
+        returns an Appended. The pilot row is locked, so simultaneous posts (a double tap,
+        the partner's flood) count one after another; the token's constraint backs it up.
+        """
+        Pilot.objects.select_for_update().filter(pk=self.pk).first()
+        model = type(entry)
+        if entry.form_token and model.objects.filter(form_token=entry.form_token).exists():
+            return Appended.DUPLICATE
+        if flood_limit and self.results.is_flooded():
+            return Appended.FLOODED
+        self.check_room_for(entry)
+        entry.pilot = self
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            if entry.form_token and model.objects.filter(form_token=entry.form_token).exists():
+                return Appended.DUPLICATE
+            raise
+        return Appended.SAVED
+
+    def record_partner_referral(self, entry: ResultEntry):
+        """Save one "I referred someone" from the partner page, unless it is flooded."""
+        entry.source = Source.PARTNER
+        entry.date, entry.referrals = self.workspace.today(), 1
+        return self.record(entry, flood_limit=True)
+
+    def check_room_for(self, entry: ResultEntry | CoordinationEntry) -> None:
+        """Every total derived from the logs must fit its column (MAX_TOTAL_*)."""
+        if isinstance(entry, CoordinationEntry):
+            minutes = self.coordination.aggregate(t=models.Sum("minutes"))["t"] or 0
+            if minutes + entry.minutes > MAX_TOTAL_MINUTES:
+                raise TotalsTooLarge(
+                    _("This pilot already has as much coordination time as it can hold.")
+                )
+            return
+        totals = self.results.aggregate(
+            referrals=models.Sum("referrals"),
+            sales=models.Sum("sales"),
+            revenue=models.Sum("revenue"),
+        )
+        counts = (
+            (totals["referrals"] or 0) + entry.referrals,
+            (totals["sales"] or 0) + entry.sales,
+        )
+        if max(counts) > MAX_TOTAL_COUNT:
+            raise TotalsTooLarge(_("This would take the pilot's totals past 1,000,000,000."))
+        if (totals["revenue"] or 0) + entry.revenue > MAX_TOTAL_REVENUE:
+            raise TotalsTooLarge(_("This would take the pilot's revenue past what it can hold."))
+
+    @transaction.atomic
+    def record_review(self, user: User, data: dict, answers: dict | None = None) -> Review:
+        """Keep the review with the totals at the time, and apply the decision; `answers`
+        are the checklist's ticks and notes changed on the review page, saved first, so the
+        re-run checklist frozen with the review is the one the page showed.
+
+        The pilot row is locked and its state read again: a second decision on the same
+        review (a double submit, another tab, a teammate) raises AlreadyDone.
+        """
+        pilot = Pilot.objects.select_for_update().with_totals().get(pk=self.pk)
+        if not pilot.is_active() or (data["decision"] == Decision.EXTEND and pilot.extended):
+            raise AlreadyDone(pilot)
+        if answers:
+            Evaluation.objects.filter(candidate=pilot.candidate_id).record_answers(answers)
+        evaluation = pilot.candidate.current_evaluation()
+        evaluation.reevaluate()
+        review = Review.objects.create(
+            pilot=pilot,
+            evaluation=evaluation,
+            reviewed_by=user,
+            **{field: data[field] for field in REVIEW_INPUT if field in data},
+            **pilot.totals_for_review(),
+        )
+        if review.decision == Decision.EXTEND:
+            pilot.extend(review.new_review_date)
+        else:
+            pilot.finish(Decision(review.decision))
+        return review
+
+    def totals_for_review(self) -> dict:
+        """Needs with_totals(): what a review keeps of the pilot at its time."""
+        return {
+            "referrals": self.total_referrals,
+            "sales": self.total_sales,
+            "revenue": self.total_revenue,
+            "coordination_minutes": self.total_minutes,
+            "coordination_cost": self.coordination_cost(),
+            "margin_earned": self.margin_earned(),
+        }
+
+    def extend(self, new_review_date: date) -> None:
+        """Extend once: the pilot stretches to the new review date, within 4 weeks of start."""
+        needed = (new_review_date - self.start_date).days
+        assert new_review_date <= self.latest_extension_date()
+        self.review_date = new_review_date
+        self.length_days = max(self.length_days, needed)
+        self.extended = True
+        self.save(update_fields=["review_date", "length_days", "extended"])
+
+    def finish(self, decision: Decision) -> None:
+        """The review's final decision: the pilot's outcome, and the candidate's status."""
+        self.outcome, status = DECISION_OUTCOME[decision]
+        self.status = PilotStatus.FINISHED
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "outcome", "finished_at"])
+        self.candidate.set_status(status)
+
 
 class Source(models.TextChoices):
     OWNER = "owner", _("Owner")
@@ -369,6 +588,33 @@ class Source(models.TextChoices):
 # A line of the results log can be taken back by whoever recorded it, for this long
 # (the dashboard's one-tap +1, a mistyped result).
 UNDO_WINDOW = timedelta(minutes=10)
+# Marks a line recorded by the dashboard's one tap: only these are offered for undo there.
+QUICK_TOKEN_PREFIX = "quick-"  # noqa: S105 (a label, not a secret)
+
+
+class ResultEntryQuerySet(models.QuerySet):
+    def latest_taps_to_undo(self, user, pilots) -> dict:
+        """Each pilot's latest one-tap +1 this person can still take back, by pilot id."""
+        recent = self.filter(
+            pilot__in=pilots,
+            created_by=user,
+            form_token__startswith=QUICK_TOKEN_PREFIX,  # a +1, never a whole line of the log
+            created_at__gte=timezone.now() - UNDO_WINDOW,
+        ).order_by("created_at")
+        return {entry.pilot_id: entry for entry in recent}
+
+    def undo(self, pilot: Pilot, token: str, user) -> bool:
+        """Take back the line with this one-time token, if this person recorded it on this
+        pilot within UNDO_WINDOW; False when there is nothing (already undone, too late)."""
+        recent = timezone.now() - UNDO_WINDOW
+        lines = self.filter(pilot=pilot, form_token=token, created_by=user, created_at__gte=recent)
+        deleted, _rows = lines.delete()
+        return bool(deleted)
+
+    def is_flooded(self) -> bool:
+        """The partner page's flood control, on one pilot's results."""
+        since = timezone.now() - PARTNER_WINDOW
+        return self.filter(source=Source.PARTNER, created_at__gte=since).count() >= PARTNER_LIMIT
 
 
 class ResultEntry(models.Model):
@@ -404,6 +650,8 @@ class ResultEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ResultEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
@@ -435,12 +683,24 @@ class ResultEntry(models.Model):
         )
 
 
+class ClickDayQuerySet(models.QuerySet):
+    def count_click(self, pilot: Pilot, day: date) -> None:
+        """One more click on the pilot's tracked link that day (no personal data kept)."""
+        if self.filter(pilot=pilot, date=day).update(count=models.F("count") + 1):
+            return
+        _row, created = self.get_or_create(pilot=pilot, date=day, defaults={"count": 1})
+        if not created:  # another click created the row between our update and insert
+            self.filter(pilot=pilot, date=day).update(count=models.F("count") + 1)
+
+
 class ClickDay(models.Model):
     """Clicks on a pilot's tracked link, counted per day: no personal data at all."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="click_days")
     date = models.DateField()
     count = models.PositiveIntegerField(default=0)
+
+    objects = ClickDayQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -506,6 +766,23 @@ class Decision(models.TextChoices):
     STOP_OPEN_REFERRAL = "open_referral", _("Stop: keep an open referral")
     STOP_DISCARD = "discard", _("Stop: discard")
 
+
+# What each final decision makes of the pilot and of its candidate.
+DECISION_OUTCOME = {
+    Decision.PROMOTE: (Outcome.PROMOTED, Status.ALLIANCE),
+    Decision.STOP_OPEN_REFERRAL: (Outcome.OPEN_REFERRAL, Status.OPEN_REFERRAL),
+    Decision.STOP_DISCARD: (Outcome.DISCARDED, Status.DISCARDED),
+}
+# What the review form gives a review (the rest is the pilot's totals at the time).
+REVIEW_INPUT = (
+    "decision",
+    "new_review_date",
+    "notes",
+    "framing_uncomfortable",
+    "model_confusing",
+    "benefit_badly_posed",
+    "no_simple_pilot",
+)
 
 # The method's "why a good alliance doesn't take off" prompts.
 DIAGNOSTICS = (
@@ -578,43 +855,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.decision}"
-
-
-class ReminderPreference(models.Model):
-    """A person's review reminders: on or off, and how many days ahead."""
-
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, primary_key=True, related_name="reminder_preference"
-    )
-    enabled = models.BooleanField(_("email me when a review is due"), default=True)
-    days_ahead = models.PositiveSmallIntegerField(
-        _("how early"),
-        default=0,
-        choices=[
-            (0, _("On the review day")),
-            (1, _("1 day before")),
-            (2, _("2 days before")),
-        ],
-    )
-    calendar_token = models.CharField(max_length=64, unique=True, default=random_token)
-
-    class Meta:
-        verbose_name = _("reminder preference")
-        verbose_name_plural = _("reminder preferences")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(days_ahead__gte=0) & Q(days_ahead__lte=2),
-                name="reminder_days_ahead_0_to_2",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {'on' if self.enabled else 'off'} ({self.days_ahead})"
-
-    @classmethod
-    def for_user(cls, user: User) -> ReminderPreference:
-        preference, _created = cls.objects.get_or_create(user=user)
-        return preference
 
 
 class ReminderKind(models.TextChoices):

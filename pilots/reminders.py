@@ -21,14 +21,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, ReminderPreference
 from pilots.models import (
     OVERDUE_AFTER_DAYS,
     JobHeartbeat,
     Pilot,
     Reminder,
     ReminderKind,
-    ReminderPreference,
     ReminderState,
 )
 from semaforo.lib.email import build_email
@@ -175,7 +174,7 @@ def build_reminder_email(item: Planned):
         "kind": item.kind,
         "currency": pilot.workspace.currency,
         "review_url": base + reverse("pilots:review", args=[pilot.code]),
-        "preferences_url": base + reverse("pilots:preferences"),
+        "preferences_url": base + reverse("accounts:preferences"),
         "cost": pilot.coordination_cost(),
         "margin": pilot.margin_earned(),
     }

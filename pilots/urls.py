@@ -6,13 +6,11 @@ from pilots import views
 app_name = "pilots"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("pilots/", views.pilot_list, name="list"),
     path("pilots/settings/", views.pilot_settings, name="settings"),
     path("pilots/export.csv", views.export_csv, name="export"),
     path("pilots/start/<code:candidate_code>/", views.pilot_create, name="create"),
     path("pilots/start/<code:candidate_code>/check/", views.cost_check, name="cost_check"),
-    path("insights/", views.insights, name="insights"),
     path(
         "pilots/open-referral/<code:candidate_code>/",
         views.mark_open_referral,
@@ -27,11 +25,5 @@ urlpatterns = [
     path("pilots/<code:code>/one-pager-link/", views.one_pager_link, name="one_pager_link"),
     path("pilots/<code:code>/review/", views.review, name="review"),
     path("pilots/<code:code>/review.ics", views.pilot_ics, name="ics"),
-    path("preferences/", views.preferences, name="preferences"),
     path("calendar/<token:token>.ics", views.calendar_feed, name="calendar_feed"),
-    # Public: the tracked link and the partner's page (unguessable token, revocable).
-    path("r/<anycase_code:tracking_code>", views.track, name="track"),
-    path("p/<token:token>/", views.partner, name="partner"),
-    # Public, read-only: the partner one-pager (unguessable token, revocable).
-    path("o/<token:token>/", views.one_pager, name="one_pager"),
 ]

@@ -2,54 +2,41 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import LanguageForm
+from accounts.models import ReminderPreference
 from accounts.workspaces import owner_required, switch_to, workspace_required
 from candidates.forms import ChecklistForm
 from candidates.models import Candidate
-from candidates.scoring import Colour
-from candidates.views import checklist_context
-from pilots import services, transfer
+from pilots import csv_export
 from pilots.calendar import build_calendar
-from pilots.dashboard import dashboard_context
 from pilots.forms import (
     CoordinationForm,
     OnePagerForm,
-    PartnerReferralForm,
     PilotForm,
     PilotSettingsForm,
     QuickLogForm,
-    ReminderPreferenceForm,
     ResultForm,
     ReviewForm,
     UndoForm,
 )
-from pilots.insights import insights_context
 from pilots.models import (
-    LANGUAGE_CODES,
-    UNDO_WINDOW,
-    ClickDay,
-    JobHeartbeat,
+    QUICK_TOKEN_PREFIX,
+    AlreadyDone,
+    Appended,
     Pilot,
+    PilotRunning,
     PilotSettings,
-    ReminderPreference,
     ResultEntry,
-    http_url,
+    TotalsTooLarge,
 )
-from pilots.planning import Capacity
-from pilots.reminders import JOB_NAME
-from semaforo.lib import throttle
 from semaforo.lib.codes import random_token
 from semaforo.lib.links import site_url
 from semaforo.lib.loaded_values import tell_what_was_kept
@@ -57,9 +44,6 @@ from semaforo.lib.redirects import local_next
 from semaforo.lib.spreadsheet import csv_response
 
 PAGE_SIZE = 20
-# Requests to partner pages from one address per 10 minutes (each pilot also takes at
-# most services.PARTNER_LIMIT entries in that time, whoever sends them).
-PARTNER_IP_LIMIT, PARTNER_IP_WINDOW = 60, 10 * 60
 
 
 def _get_pilot_for(request, code: str) -> Pilot:
@@ -83,29 +67,6 @@ def _switch_to_pilots_workspace(request, code: str) -> HttpResponse:
 
 @require_GET
 @workspace_required
-def dashboard(request):
-    context = dashboard_context(request.workspace, timezone.localdate(), request.GET.get("page"))
-    _offer_undo(request.user, context["running"].object_list)
-    return render(request, "pilots/dashboard.html", context)
-
-
-def _offer_undo(user, pilots) -> None:
-    """Each pilot's latest line this person can still take back, as `pilot.logged` (one
-    query): without JavaScript, the dashboard offers the undo after a one-tap +1."""
-    pilots = list(pilots)
-    recent = ResultEntry.objects.filter(
-        pilot__in=pilots,
-        created_by=user,
-        form_token__startswith=QUICK_TOKEN_PREFIX,  # a +1, never a whole line of the log
-        created_at__gte=timezone.now() - UNDO_WINDOW,
-    ).order_by("created_at")
-    latest = {entry.pilot_id: entry for entry in recent}
-    for pilot in pilots:
-        pilot.logged = latest.get(pilot.pk)
-
-
-@require_GET
-@workspace_required
 def pilot_list(request):
     today = timezone.localdate()
     pilots = (
@@ -122,61 +83,33 @@ def pilot_list(request):
     return render(request, "pilots/list.html", context)
 
 
-def _new_pilot(request, candidate: Candidate) -> tuple[PilotForm, dict]:
-    """The new-pilot form bound to the POST (if any), with the cost check and capacity."""
-    pilot_settings = PilotSettings.for_workspace(request.workspace)
-    evaluation = candidate.current_evaluation()
-    is_red = evaluation.light() == Colour.RED  # not scored yet is no verdict: no override
-    form = PilotForm(
-        request.POST or None,
-        needs_override=is_red,
-        hourly_value=pilot_settings.hourly_value,
-        check_url=reverse("pilots:cost_check", args=[candidate.code]),
-    )
-    capacity = Capacity.measure(request.workspace, pilot_settings, timezone.localdate())
-    context = {
-        "candidate": candidate,
-        "evaluation": evaluation,
-        "form": form,
-        "is_red": is_red,
-        "hourly": pilot_settings.hourly_value,
-        "capacity": capacity,
-    }
-    return form, context
-
-
-def _check_context(context: dict) -> dict:
-    """After validation: the capacity verdict for this pilot's estimate."""
-    estimate = context["form"].cost_check.weekly_hours
-    context["load_with"] = context["capacity"].load_with(estimate)
-    context["over_capacity"] = context["capacity"].is_exceeded_by(estimate)
-    return context
+def _get_active_candidate(request, code: str) -> Candidate:
+    return get_object_or_404(Candidate.objects.for_workspace(request.workspace).active(), code=code)
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def pilot_create(request, candidate_code: str):
-    candidate = get_object_or_404(
-        Candidate.objects.for_workspace(request.workspace).active(), code=candidate_code
-    )
+    candidate = _get_active_candidate(request, candidate_code)
     running = candidate.pilots.active().first()
     if running is not None:
         return _already_running(request, running)
-    form, context = _new_pilot(request, candidate)
+    form = PilotForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        over = context["capacity"].is_exceeded_by(form.cleaned_data["estimated_weekly_hours"])
+        over_capacity = form.is_over_capacity()  # measured before this pilot counts
         try:
-            pilot = services.start_pilot(form.save(commit=False), candidate, request.user)
-        except services.PilotRunning as running:  # a double click: the first one started it
+            pilot = form.save(commit=False).start(candidate, request.user)
+        except PilotRunning as running:  # a double click: the first one started it
             return _already_running(request, running.pilot)
         messages.success(request, _("Pilot started. Hand the pilot card to your partner."))
-        if over:
+        if over_capacity:
             messages.warning(
                 request,
                 _("With this pilot, partnerships take more hours a week than you can give."),
             )
         return redirect("pilots:detail", code=pilot.code)
-    return render(request, "pilots/create.html", _check_context(context))
+    context = {"candidate": candidate, "evaluation": form.evaluation, "form": form}
+    return render(request, "pilots/create.html", context)
 
 
 def _already_running(request, pilot: Pilot) -> HttpResponse:
@@ -189,22 +122,14 @@ def _already_running(request, pilot: Pilot) -> HttpResponse:
 def cost_check(request, candidate_code: str):
     """The new-pilot page's cost check and capacity, live as the estimate changes (htmx).
     Without htmx, the whole page with the check (nothing is saved)."""
-    candidate = get_object_or_404(
-        Candidate.objects.for_workspace(request.workspace).active(), code=candidate_code
-    )
-    form, context = _new_pilot(request, candidate)
+    candidate = _get_active_candidate(request, candidate_code)
+    form = PilotForm(request.POST, candidate=candidate)
     form.is_valid()  # for the cleaned estimate; the package's own errors wait for the submit
     # The confirmation is offered, not yet missing: it is an error only on the real submit.
     form.errors.pop("start_anyway", None)
     template = "pilots/create.html#cost_check" if request.htmx else "pilots/create.html"
-    return render(request, template, _check_context(context))
-
-
-@require_GET
-@workspace_required
-def insights(request):
-    """What works for us: the checklist at each finished pilot's start against its outcome."""
-    return render(request, "pilots/insights.html", insights_context(request.workspace))
+    context = {"candidate": candidate, "evaluation": form.evaluation, "form": form}
+    return render(request, template, context)
 
 
 @require_POST
@@ -213,9 +138,7 @@ def mark_open_referral(request, candidate_code: str):
     candidate = get_object_or_404(
         Candidate.objects.for_workspace(request.workspace), code=candidate_code
     )
-    try:
-        services.mark_open_referral(candidate)
-    except services.PilotRunning as running:
+    if not candidate.mark_open_referral():
         messages.error(
             request,
             _(
@@ -223,27 +146,13 @@ def mark_open_referral(request, candidate_code: str):
                 "(it can stop and keep an open referral)."
             ),
         )
-        return redirect("pilots:detail", code=running.pilot.code)
+        return redirect("pilots:detail", code=candidate.pilots.active().get().code)
     messages.success(
         request,
         _("“%(name)s” is now an open referral: no meetings, no expectations.")
         % {"name": candidate.name},
     )
     return redirect("candidates:detail", code=candidate.code)
-
-
-def share_text(pilot: Pilot, tracked_url: str) -> str:
-    """The offer and the 3-line script as plain text to paste in WhatsApp or an email."""
-    lines = [pilot.offer, "", *pilot.script_lines(), ""]
-    if pilot.landing_url:
-        lines.append(_("Link: %(url)s") % {"url": tracked_url})
-    lines.append(_("Code: %(code)s") % {"code": pilot.tracking_code})
-    return "\n".join(lines)
-
-
-def _tracked_url(request, pilot: Pilot) -> str:
-    """The pilot's tracked link, as the partner shares it."""
-    return request.build_absolute_uri(reverse("pilots:track", args=[pilot.tracking_code]))
 
 
 def _with_undo(user, results) -> list[ResultEntry]:
@@ -256,8 +165,8 @@ def _with_undo(user, results) -> list[ResultEntry]:
 
 def _pilot_context(request, pilot: Pilot, **forms) -> dict:
     today = timezone.localdate()
-    tracked_url = _tracked_url(request, pilot)
-    share = share_text(pilot, tracked_url)
+    tracked_url = request.build_absolute_uri(pilot.tracked_path())
+    share = pilot.share_text(tracked_url)
     return {
         "pilot": pilot,
         "today": today,
@@ -278,10 +187,10 @@ def _pilot_context(request, pilot: Pilot, **forms) -> dict:
         "coordination_form": forms.get("coordination_form") or CoordinationForm(),
         "tracked_url": tracked_url,
         "partner_url": pilot.partner_token
-        and request.build_absolute_uri(reverse("pilots:partner", args=[pilot.partner_token])),
+        and request.build_absolute_uri(reverse("partners:page", args=[pilot.partner_token])),
         "one_pager_form": forms.get("one_pager_form") or OnePagerForm(instance=pilot),
         "one_pager_url": pilot.one_pager_token
-        and request.build_absolute_uri(reverse("pilots:one_pager", args=[pilot.one_pager_token])),
+        and request.build_absolute_uri(reverse("partners:one_pager", args=[pilot.one_pager_token])),
     }
 
 
@@ -301,11 +210,11 @@ def _log_entry(request, code: str, form_class, context_key: str, done_message: s
         entry = form.save(commit=False)
         entry.created_by = request.user
         try:
-            appended = services.append_entry(pilot, entry)
-        except services.TotalsTooLarge as error:
+            appended = pilot.record(entry)
+        except TotalsTooLarge as error:
             form.add_error(None, str(error))
         else:
-            if appended == services.Appended.DUPLICATE:
+            if appended == Appended.DUPLICATE:
                 messages.info(request, _("Already recorded: it was sent twice."))
             else:
                 messages.success(request, done_message)
@@ -321,14 +230,11 @@ def result_add(request, code: str):
     return _log_entry(request, code, ResultForm, "result_form", _("Result logged."))
 
 
-QUICK_TOKEN_PREFIX = "quick-"  # noqa: S105 (a label, not a secret)
-
-
 def _quick_log(request, pilot: Pilot, logged: ResultEntry | None = None, note: str = ""):
     """One active pilot's one-tap buttons, swapped in by htmx after a tap or an undo."""
     pilot = Pilot.objects.with_totals().select_related("candidate").get(pk=pilot.pk)
     pilot.logged = logged
-    context = {"pilot": pilot, "note": note, "back": reverse("pilots:dashboard")}
+    context = {"pilot": pilot, "note": note, "back": reverse("dashboard:home")}
     return render(request, "pilots/_quick_log.html", context)
 
 
@@ -355,8 +261,8 @@ def quick_log(request, code: str):
         form_token=f"{QUICK_TOKEN_PREFIX}{token}" if token else None,
     )
     try:
-        services.append_entry(pilot, entry)
-    except services.TotalsTooLarge as error:
+        pilot.record(entry)
+    except TotalsTooLarge as error:
         note, entry = str(error), None
     else:  # saved now, or by the first tap of a double tap: the line holding this token
         note = _("Recorded for “%(name)s”.") % {"name": pilot.candidate.name}
@@ -365,7 +271,7 @@ def quick_log(request, code: str):
     if request.htmx:
         return _quick_log(request, pilot, entry, note)
     (messages.success if entry else messages.error)(request, note)
-    return redirect(local_next(request) or "pilots:dashboard")
+    return redirect(local_next(request) or "dashboard:home")
 
 
 @require_POST
@@ -375,11 +281,7 @@ def undo_result(request, code: str):
     pilot = _get_pilot_for(request, code)
     form = UndoForm(request.POST)
     token = form.cleaned_data["entry"] if form.is_valid() else ""
-    recent = timezone.now() - UNDO_WINDOW
-    undone, _rows = ResultEntry.objects.filter(
-        pilot=pilot, form_token=token, created_by=request.user, created_at__gte=recent
-    ).delete()
-    if undone:
+    if ResultEntry.objects.undo(pilot, token, request.user):
         note = _("Undone.")
     else:  # a double tap on Undo, or too late
         note = _("Nothing to undo: it was already undone, or it is more than 10 minutes old.")
@@ -438,35 +340,6 @@ def one_pager_link(request, code: str):
     return redirect("pilots:detail", code=pilot.code)
 
 
-def _one_pager_language(request, pilot: Pilot) -> str:
-    """The partner's pick on the page, else the owner's pick for them, else their browser's."""
-    chosen = request.GET.get("lang", "")
-    if chosen in LANGUAGE_CODES:
-        return chosen
-    return pilot.one_pager_language or translation.get_language()
-
-
-@require_GET
-def one_pager(request, token: str):
-    """The partner one-pager (no login, read-only): what each side gets, the offer, the
-    script, how it is measured and when it is reviewed. Nothing internal: no notes, costs,
-    margins, coordination, other pilots or candidates."""
-    pilot = get_object_or_404(
-        Pilot.objects.select_related("candidate", "workspace"), one_pager_token=token
-    )
-    language = _one_pager_language(request, pilot)
-    with translation.override(language):
-        tracked_url = pilot.landing_url and _tracked_url(request, pilot)
-        context = {"pilot": pilot, "tracked_url": tracked_url, "language": language}
-        response = render(request, "pilots/one_pager.html", context)
-    response["Content-Language"] = language
-    # The site's policy (same-origin), not no-referrer: the token never leaves in a Referer
-    # to another site, and the page's own forms keep a real Origin for the CSRF check.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def review(request, code: str):
@@ -488,15 +361,14 @@ def review(request, code: str):
         # A request that did not come from the page (no loaded values) changes no box.
         answers = checklist.changes() if checklist.sent_with_loaded_values else {}
         try:
-            services.record_review(pilot, request.user, form.cleaned_data, answers)
-        except services.AlreadyDone:  # a double submit, another tab or a teammate
+            pilot.record_review(request.user, form.cleaned_data, answers)
+        except AlreadyDone:  # a double submit, another tab or a teammate
             messages.info(request, _("This review was already recorded; here is the pilot now."))
         else:
             messages.success(request, _("Review saved."))
         return redirect("pilots:detail", code=pilot.code)
     context = _pilot_context(request, pilot)
-    context.update(checklist_context(pilot.candidate, checklist.instance, checklist))
-    context["review_form"] = form
+    context.update(evaluation=checklist.instance, form=checklist, review_form=form)
     invalid = form.errors or checklist.errors
     return render(request, "pilots/review.html", context, status=400 if invalid else 200)
 
@@ -514,100 +386,10 @@ def pilot_settings(request):
     return render(request, "pilots/settings.html", {"form": form})
 
 
-@require_GET
-def track(request, tracking_code: str):
-    """The tracked link: count the click (date only, no personal data) and send them on."""
-    pilot = get_object_or_404(Pilot, tracking_code=tracking_code.upper())
-    try:
-        http_url(pilot.landing_url)
-    except Exception:
-        raise Http404 from None
-    today = timezone.localdate()
-    if not ClickDay.objects.filter(pilot=pilot, date=today).update(count=F("count") + 1):
-        _, created = ClickDay.objects.get_or_create(pilot=pilot, date=today, defaults={"count": 1})
-        if not created:  # another click created the row between our update and insert
-            ClickDay.objects.filter(pilot=pilot, date=today).update(count=F("count") + 1)
-    response = HttpResponseRedirect(pilot.landing_url)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def partner(request, token: str):
-    """The partner's page (no login): record "I referred someone" in one or two taps."""
-    # Per address, before the lookup: also slows down anyone trying tokens at random.
-    ip = throttle.client_ip(request)
-    if not throttle.allow("partner", ip, limit=PARTNER_IP_LIMIT, window=PARTNER_IP_WINDOW):
-        response = render(request, "throttled.html", status=429)
-        response["Retry-After"] = str(PARTNER_IP_WINDOW)
-        return response
-    pilot = get_object_or_404(
-        Pilot.objects.select_related("candidate", "workspace").filter(status="active"),
-        partner_token=token,
-    )
-    # Bound on every POST: the one-tap button may send no field at all, and that is valid.
-    form = PartnerReferralForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        elif services.record_partner_referral(pilot, form.save(commit=False)) in (
-            services.Appended.SAVED,
-            services.Appended.DUPLICATE,  # a double tap: recorded once, thanked twice
-        ):
-            messages.success(request, _("Thank you! Your referral was recorded."))
-            return redirect("pilots:partner", token=token)
-        else:
-            form.add_error(None, _("Too many entries in a few minutes. Please try again later."))
-            status = 429
-    response = render(request, "pilots/partner.html", {"pilot": pilot, "form": form}, status=status)
-    # Not no-referrer: with it, Chromium posts the one-tap form with `Origin: null` and
-    # Django's CSRF Origin check refuses it (403). same-origin still keeps the token out of
-    # any other site's Referer.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def preferences(request):
-    """The user's own settings: language, review reminders, calendar feed."""
-    preference = ReminderPreference.for_user(request.user)
-    data = request.POST if request.method == "POST" else None
-    language_form = LanguageForm(data, instance=request.user)
-    reminder_form = ReminderPreferenceForm(data, instance=preference)
-    if request.method == "POST":
-        if request.POST.get("action") == "new_calendar_link":
-            preference.calendar_token = random_token()
-            preference.save(update_fields=["calendar_token"])
-            messages.success(request, _("New calendar link created; the old one no longer works."))
-            return redirect("pilots:preferences")
-        if language_form.is_valid() and reminder_form.is_valid():
-            language_form.save()
-            reminder_form.save()
-            messages.success(request, _("Preferences saved."))
-            tell_what_was_kept(request, language_form, reminder_form)
-            response = redirect("pilots:preferences")
-            if request.user.language:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
-            return response
-    heartbeat = JobHeartbeat.objects.filter(name=JOB_NAME).first()
-    context = {
-        "language_form": language_form,
-        "reminder_form": reminder_form,
-        "calendar_url": request.build_absolute_uri(
-            reverse("pilots:calendar_feed", args=[preference.calendar_token])
-        ),
-        "heartbeat": heartbeat,
-    }
-    return render(request, "pilots/preferences.html", context)
 
 
 @require_GET
@@ -641,5 +423,5 @@ def pilot_ics(request, code: str):
 @require_GET
 @workspace_required
 def export_csv(request):
-    header, rows = transfer.export_rows(request.workspace)
+    header, rows = csv_export.export_rows(request.workspace)
     return csv_response(f"pilots-{timezone.localdate().isoformat()}.csv", header, rows)

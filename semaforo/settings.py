@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "accounts",
     "candidates",
     "pilots",
+    "dashboard",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.workspace",
+                "candidates.context_processors.method",
                 "pilots.context_processors.reviews_due",
             ],
             # {% workspace_field %} in every form of a workspace's pages.
@@ -118,18 +121,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the throttle counters (semaforo/lib/throttle.py), so it must be shared by
+# The cache holds the one-time form tokens (semaforo/lib/once.py), so it must be shared by
 # every app process: the database, not process memory. `make migrate` creates the table
-# (`manage.py createcachetable`); Django's test database gets it automatically.
+# (`manage.py createcachetable`); Django's test database gets it automatically. Throttle
+# counters are not in it: they have a table of their own (semaforo.models.Throttle).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "semaforo_cache",
-        # At least the longest throttle window: incr() on this backend resets the expiry to
-        # this default, and a counter must outlive its window.
         "TIMEOUT": 3600,
         # Every write counts the rows, and expired ones go only past this number: enough
-        # for an hour of counters, small enough to count fast.
+        # for an hour of tokens, small enough to count fast.
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }

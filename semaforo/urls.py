@@ -1,29 +1,27 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from accounts import views as accounts_views
 from semaforo import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     # For a load balancer or a monitor: no login, no HTTPS redirect (SECURE_REDIRECT_EXEMPT).
     path("healthz", views.healthz, name="healthz"),
-    # Django's password reset, throttled, and a dead link answers 404 (accounts/views.py).
-    path(
-        "accounts/password_reset/",
-        accounts_views.PasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        accounts_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
+    path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("", include("pilots.urls")),
+    path("", include("dashboard.urls")),
+    path("", include("partners.urls")),
+    # The preferences moved to accounts/; links in emails already sent still work.
+    path(
+        "preferences/",
+        RedirectView.as_view(pattern_name="accounts:preferences"),
+        name="preferences_moved",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from accounts.models import Membership, Role, User, Workspace
-from accounts.services import create_workspace
 from candidates.models import Candidate, Evaluation
 
 PASSWORD = "correct-horse-battery-staple"
@@ -57,7 +56,7 @@ def make_user(email: str) -> User:
 @pytest.fixture
 def owner(db) -> User:
     user = make_user("owner@example.com")
-    create_workspace(user, "Tienda Luna")
+    user.create_workspace("Tienda Luna")
     return user
 
 
@@ -76,7 +75,7 @@ def member(workspace) -> User:
 @pytest.fixture
 def outsider(db) -> User:
     user = make_user("outsider@example.com")
-    create_workspace(user, "Otra Empresa")
+    user.create_workspace("Otra Empresa")
     return user
 
 

@@ -31,12 +31,12 @@ class SamplePages:
     def urls(self) -> dict[str, str]:
         """The signed-in main pages, by a short name."""
         return {
-            "dashboard": reverse("pilots:dashboard"),
+            "dashboard": reverse("dashboard:home"),
             "candidate list": reverse("candidates:list"),
             "candidate page": reverse("candidates:detail", args=[self.candidate.code]),
             "pilot page": reverse("pilots:detail", args=[self.pilot.code]),
             "review page": reverse("pilots:review", args=[self.pilot.code]),
-            "preferences": reverse("pilots:preferences"),
+            "preferences": reverse("accounts:preferences"),
         }
 
 

@@ -42,10 +42,10 @@ def pilot(spa, owner) -> Pilot:
 
 def _assert_every_page_still_works(client, pilot: Pilot) -> None:
     pages = [
-        reverse("pilots:dashboard"),
+        reverse("dashboard:home"),
         reverse("pilots:list"),
         reverse("pilots:detail", args=[pilot.code]),
-        reverse("pilots:insights"),
+        reverse("dashboard:insights"),
         reverse("pilots:export"),
         reverse("candidates:detail", args=[pilot.candidate.code]),
     ]
@@ -151,7 +151,7 @@ def test_a_pilot_start_date_far_from_today_is_refused_on_its_field(owner_client,
     assert response.status_code in (200, 400)
     assert "Choose a start date within a year of today." in _text(response)
     assert not Pilot.objects.exists()
-    assert owner_client.get(reverse("pilots:dashboard")).status_code == 200
+    assert owner_client.get(reverse("dashboard:home")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -93,11 +93,10 @@ django.setup()
 from django.conf import settings
 from django.test import Client
 from accounts.models import Membership, Role, User
-from accounts.services import create_workspace
 from candidates.models import Candidate, Evaluation
 
 owner = User.objects.create_user(email="owner@example.com")
-workspace = create_workspace(owner, "Tienda Luna")
+workspace = owner.create_workspace("Tienda Luna")
 member = User.objects.create_user(email="member@example.com")
 Membership.objects.create(user=member, workspace=workspace, role=Role.MEMBER)
 candidate = Candidate.objects.create(workspace=workspace, name="Spa Serena")

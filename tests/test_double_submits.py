@@ -90,7 +90,7 @@ def test_coordination_time_sent_twice_is_logged_once(owner_client, pilot):
 
 def test_the_partner_tapping_twice_records_one_referral(pilot):
     partner = Client()  # the partner's phone: not signed in
-    page = partner.get(reverse("pilots:partner", args=[pilot.partner_token]))
+    page = partner.get(reverse("partners:page", args=[pilot.partner_token]))
     action, data = form_on(page, having="consent")
 
     first = partner.post(action, data, follow=True)
@@ -197,7 +197,7 @@ def test_a_double_click_on_join_joins_once(workspace, owner_invitation):
     assert second.status_code in (200, 404)
     page = _text(second)
     assert "You joined “Tienda Luna”." in page or "already been accepted" in page
-    dashboard = client.get(reverse("pilots:dashboard"))
+    dashboard = client.get(reverse("dashboard:home"))
     assert dashboard.status_code == 200
     assert dashboard.context["current_membership"].workspace == workspace
 

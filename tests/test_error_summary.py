@@ -142,7 +142,7 @@ def test_workspace_create(owner_client):
 
 
 def test_preferences(owner_client):
-    url = reverse("pilots:preferences")
+    url = reverse("accounts:preferences")
     response = _post_changed(owner_client, url, "days_ahead", days_ahead="9")
     assert_summary_links_to(body(response), "id_days_ahead_0")
 
@@ -193,7 +193,7 @@ def test_import_without_a_file(owner_client):
 
 
 def test_partner_page(client, pilot):
-    url = reverse("pilots:partner", args=[pilot.partner_token])
+    url = reverse("partners:page", args=[pilot.partner_token])
     response = _post_changed(client, url, "contact_name", contact_name="Ana", consent="")
     assert_summary_links_to(body(response), "id_consent")
 

@@ -75,7 +75,7 @@ def _post(browser: Client, url: str, data: dict):
 
 def _pages_still_work(browser: Client, pilot) -> None:
     for url in (
-        reverse("pilots:dashboard"),
+        reverse("dashboard:home"),
         reverse("pilots:detail", args=[pilot.code]),
         reverse("pilots:review", args=[pilot.code]),
         reverse("pilots:export"),
@@ -182,7 +182,7 @@ def test_the_margin_times_sales_that_once_broke_the_dashboard_is_refused_or_show
         response = _post(browser, url, {**line, "sales": "100000"})
         assert response.status_code == 302
     _pages_still_work(browser, pilot)
-    for url in (reverse("pilots:list"), reverse("pilots:insights"), reverse("candidates:list")):
+    for url in (reverse("pilots:list"), reverse("dashboard:insights"), reverse("candidates:list")):
         assert browser.get(url).status_code == 200
     response = _post(browser, reverse("pilots:review", args=[pilot.code]), {"decision": "promote"})
     assert response.status_code == 302

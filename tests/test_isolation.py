@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts.models import Invitation, User, Workspace
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation
-from pilots import services as pilot_services
 from pilots.models import Measurement, Pilot
 from tests.conftest import make_candidate
 
@@ -32,14 +31,14 @@ PUBLIC = {
     # The emailed password-reset link, used while signed out.
     "password_reset_confirm",
     # The tracked link on the pilot card: counts a click, no login by design.
-    "pilots:track",
+    "partners:track",
     # The partner's page: the owner hands the partner this (revocable) link.
-    "pilots:partner",
+    "partners:page",
     # A user's private calendar feed: calendar apps fetch it without a session
     # (tests/pilots/test_calendar.py checks it shows only that user's workspaces).
     "pilots:calendar_feed",
     # The partner one-pager: read-only, revocable token (tests/pilots/test_one_pager.py).
-    "pilots:one_pager",
+    "partners:one_pager",
 }
 # Django's admin: staff only (is_staff), guarded by the admin itself, not by workspace.
 PUBLIC_NAMESPACES = {"admin"}
@@ -83,16 +82,15 @@ def a(owner, workspace) -> WorkspaceA:
     candidate.current_evaluation().reevaluate()
     frozen = candidate.evaluations.filter(frozen_at__isnull=False).first()
     today = timezone.localdate()
-    pilot = pilot_services.start_pilot(
-        Pilot(
-            offer="10% off the first massage",
-            script="Mention the spa at the till.",
-            measurement=Measurement.TRACKED_LINK,
-            landing_url="https://spa.example/",
-            start_date=today,
-            length_days=14,
-            review_date=today + timedelta(days=14),
-        ),
+    pilot = Pilot(
+        offer="10% off the first massage",
+        script="Mention the spa at the till.",
+        measurement=Measurement.TRACKED_LINK,
+        landing_url="https://spa.example/",
+        start_date=today,
+        length_days=14,
+        review_date=today + timedelta(days=14),
+    ).start(
         candidate,
         owner,
     )

@@ -46,18 +46,18 @@ def test_english_spreadsheets_get_commas_and_decimal_points():
 
 def test_an_account_keeps_rioplatense_spanish_whatever_the_browser_says(owner, owner_client):
     response = owner_client.post(
-        reverse("pilots:preferences"), {"days_ahead": "0", "language": "es-ar"}
+        reverse("accounts:preferences"), {"days_ahead": "0", "language": "es-ar"}
     )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.language == "es-ar"
-    dashboard = reverse("pilots:dashboard")
+    dashboard = reverse("dashboard:home")
     page = owner_client.get(dashboard, headers={"accept-language": "en-US"}).content.decode()
     assert '<html lang="es-ar">' in page
 
 
 def test_the_language_preference_names_its_empty_choice(owner_client):
-    page = owner_client.get(reverse("pilots:preferences"), headers={"accept-language": "es-AR"})
+    page = owner_client.get(reverse("accounts:preferences"), headers={"accept-language": "es-AR"})
     page = page.content.decode()
     assert '<option value="" selected>El idioma de tu navegador</option>' in page
     assert '<option value="es-ar">Español (Argentina)</option>' in page
@@ -110,7 +110,7 @@ def test_the_partner_one_pager_can_be_in_rioplatense_spanish(owner_client, pilot
     pilot.refresh_from_db()
     assert pilot.one_pager_language == "es-ar"  # the database constraint accepts it
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get(
-        reverse("pilots:one_pager", args=[pilot.one_pager_token])
+        reverse("partners:one_pager", args=[pilot.one_pager_token])
     )
     assert response["Content-Language"] == "es-ar"
     assert "Spa Serena (vos)" in response.content.decode()

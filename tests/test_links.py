@@ -19,8 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from icalendar import Calendar
 
-from accounts.models import Role
-from pilots.models import ReminderPreference
+from accounts.models import ReminderPreference, Role
 from pilots.reminders import run_once
 from semaforo.lib.links import site_url
 from tests.conftest import make_candidate

@@ -7,11 +7,9 @@ from datetime import date
 import pytest
 from django.db.models import ProtectedError
 
-from accounts import services
 from accounts.models import Membership, Workspace
 from candidates.models import Candidate, Evaluation
 from pilots.models import CoordinationEntry, CoordinationKind, Pilot, ResultEntry, Review
-from pilots.services import record_review
 from tests.conftest import make_candidate
 from tests.pilots.conftest import make_pilot
 
@@ -31,7 +29,7 @@ def recorded(workspace, member):
         kind=CoordinationKind.MEETING,
         created_by=member,
     )
-    record_review(pilot, member, {"decision": "extend", "new_review_date": date(2026, 1, 25)})
+    pilot.record_review(member, {"decision": "extend", "new_review_date": date(2026, 1, 25)})
     return candidate, pilot
 
 
@@ -72,7 +70,7 @@ def test_a_candidate_with_evaluations_cannot_be_deleted(workspace):
 
 def test_an_empty_workspace_can_still_be_deleted(owner):
     # Nothing of value in it: the memberships and settings go with it.
-    empty = services.create_workspace(owner, "Sin nada")
+    empty = owner.create_workspace("Sin nada")
     empty.delete()
     assert not Workspace.objects.filter(pk=empty.pk).exists()
 
@@ -80,7 +78,7 @@ def test_an_empty_workspace_can_still_be_deleted(owner):
 def test_removing_a_member_keeps_everything_they_recorded(workspace, member, recorded):
     before = _counts(workspace)
     assert all(before.values())
-    services.remove_member(Membership.objects.get(user=member, workspace=workspace))
+    Membership.objects.get(user=member, workspace=workspace).remove()
     assert _counts(workspace) == before
     _candidate, pilot = recorded
     pilot.refresh_from_db()

@@ -205,7 +205,7 @@ def test_a_double_click_on_sign_up_makes_one_account_and_signs_in(db):
     for client, response in zip(clicks, responses, strict=True):
         if response.status_code == 302:  # signed in: the winner, or the loser as the winner
             assert response["Location"] == reverse("home")
-            assert client.get(reverse("pilots:dashboard")).status_code == 200
+            assert client.get(reverse("dashboard:home")).status_code == 200
         else:  # arrived after the first had finished: told the account exists
             assert response.status_code == 200
             assert "An account with this email already exists." in response.content.decode()
@@ -229,7 +229,7 @@ def test_a_double_click_on_an_invitation_sign_up_makes_one_account_and_one_membe
     assert (membership.workspace, membership.role) == (workspace, Role.MEMBER)
     for client, response in zip(clicks, responses, strict=True):
         if response.status_code == 302:
-            assert client.get(reverse("pilots:dashboard")).status_code == 200
+            assert client.get(reverse("dashboard:home")).status_code == 200
         else:  # arrived after the first had finished: the page says it was accepted
             assert response.status_code == 404
             assert 'data-invitation-state="accepted"' in response.content.decode()

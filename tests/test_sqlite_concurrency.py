@@ -65,7 +65,6 @@ SEED = """
 import django
 django.setup()
 from accounts.models import User
-from accounts.services import create_workspace
 from candidates.models import Candidate, Evaluation
 workspace = create_workspace(User.objects.create_user("owner@example.com"), "Concurrencia")
 Evaluation.start(Candidate.objects.create(workspace=workspace, name="shared"))

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Workspace
-from accounts.services import create_workspace
 from candidates.models import Candidate
 from pilots.models import Decision, PilotStatus, ResultEntry, Review
 from tests.conftest import make_candidate
@@ -32,7 +31,7 @@ SENT_THERE = "That form was opened in “Tienda Luna”, so it was sent there"
 @pytest.fixture
 def cafe(owner, workspace) -> Workspace:
     """The consultant's second client; Tienda Luna (`workspace`) stays the current one."""
-    return create_workspace(owner, "Café Sol")
+    return owner.create_workspace("Café Sol")
 
 
 @pytest.fixture
@@ -199,7 +198,7 @@ def test_a_form_of_a_workspace_one_was_removed_from_saves_nothing_anywhere(
 ):
     # The member also works for Café Sol; while their form of Tienda Luna is open, the
     # owner removes them from Tienda Luna.
-    cafe = create_workspace(member, "Café Sol")
+    cafe = member.create_workspace("Café Sol")
     action, data = form_on(member_client.get(reverse("candidates:create")), having="name")
     assert data["workspace"] == [workspace.code]
     Membership.objects.filter(user=member, workspace=workspace).delete()
@@ -235,7 +234,7 @@ def test_switching_workspace_never_lands_on_a_page_of_the_old_one(owner_client, 
         SWITCH, {"workspace": cafe.code, "next": pages_of_one_workspace[0]}, follow=True
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert "Now working in “Café Sol”." in _text(response)
 
     # A page every workspace has (the candidate list, with its filters) stays where it was.

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Invitation, Role, Workspace
-from accounts.services import create_workspace
 
 
 @pytest.fixture
 def second_workspace(owner, workspace) -> Workspace:
     """The owner also advises another business: a consultant with two workspaces."""
-    return create_workspace(owner, "Café Sol")
+    return owner.create_workspace("Café Sol")
 
 
 @pytest.fixture

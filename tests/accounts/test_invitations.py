@@ -175,7 +175,7 @@ def test_an_invitee_without_account_sets_a_password_and_lands_in_the_workspace(
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     body = response.content.decode()
     assert "Welcome to “Tienda Luna”." in body
     assert "Spa Serena" in client.get(reverse("candidates:list")).content.decode()
@@ -261,7 +261,7 @@ def test_an_invitee_with_an_account_logs_in_then_joins(
     assert "Join this workspace" in body
 
     response = client.post(url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     body = response.content.decode()
     assert "You joined “Tienda Luna”." in body
     assert "Spa Serena" in client.get(reverse("candidates:list")).content.decode()

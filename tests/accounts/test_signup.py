@@ -49,7 +49,7 @@ def test_signup_creates_the_first_workspace_named_after_the_business(client):
 def test_after_signup_the_new_workspace_and_a_welcome_are_shown(client):
     response = client.post(SIGNUP, _signup_data(), follow=True)
     body = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert "Welcome! Add your first candidate partner." in body
     assert "Panadería Ana" in body
 
@@ -178,7 +178,7 @@ def test_the_second_tap_of_a_double_tap_signs_in_to_the_account_the_first_made()
     first, second = Client(), Client()
     assert first.post(SIGNUP, _signup_data()).status_code == 302
     response = second.post(SIGNUP, _signup_data(), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert User.objects.count() == 1 and Workspace.objects.count() == 1
     assert "already exists" not in response.content.decode()
 

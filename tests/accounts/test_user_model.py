@@ -7,13 +7,14 @@ import time_machine
 from django.db import IntegrityError
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Role, User, Workspace
-from accounts.services import (
+from accounts.models import (
+    Invitation,
     InvitationNotForYou,
     InvitationUsed,
-    accept_invitation,
-    create_workspace,
-    sign_up,
+    Membership,
+    Role,
+    User,
+    Workspace,
 )
 from tests.conftest import PASSWORD
 
@@ -54,7 +55,7 @@ def test_a_superuser_can_reach_the_admin():
 
 
 def test_a_user_lists_their_workspaces_by_name(owner, outsider):
-    create_workspace(owner, "Café Sol")
+    owner.create_workspace("Café Sol")
     assert [w.name for w in owner.workspaces()] == ["Café Sol", "Tienda Luna"]
     assert [w.name for w in outsider.workspaces()] == ["Otra Empresa"]
 
@@ -63,7 +64,7 @@ def test_a_user_lists_their_workspaces_by_name(owner, outsider):
 
 
 def test_sign_up_creates_the_user_and_their_owned_workspace():
-    user = sign_up("ana@example.com", PASSWORD, "Panadería Ana")
+    user = User.objects.sign_up("ana@example.com", PASSWORD, "Panadería Ana")
     membership = user.memberships.get()
     assert membership.workspace.name == "Panadería Ana"
     assert membership.is_owner
@@ -119,7 +120,7 @@ def test_a_revoked_invitation_is_no_longer_usable(invitation):
 
 def test_accepting_an_invitation_adds_the_member_and_uses_it_up(workspace, outsider):
     invitation = Invitation.objects.create(workspace=workspace, email="Outsider@Example.com")
-    membership = accept_invitation(invitation, outsider)  # the email in any case
+    membership = invitation.accept(outsider)  # the email in any case
     assert (membership.workspace, membership.role) == (invitation.workspace, Role.MEMBER)
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
@@ -128,7 +129,7 @@ def test_accepting_an_invitation_adds_the_member_and_uses_it_up(workspace, outsi
 
 def test_accepting_when_already_a_member_keeps_the_existing_role(workspace, owner):
     invitation = Invitation.objects.create(workspace=workspace, email=owner.email)
-    membership = accept_invitation(invitation, owner)
+    membership = invitation.accept(owner)
     assert membership.role == Role.OWNER
     assert Membership.objects.filter(user=owner).count() == 1
 
@@ -136,7 +137,7 @@ def test_accepting_when_already_a_member_keeps_the_existing_role(workspace, owne
 def test_only_the_invited_email_can_accept(invitation, outsider):
     # An invitation is not a bearer token: anyone else holding the link joins nothing.
     with pytest.raises(InvitationNotForYou):
-        accept_invitation(invitation, outsider)
+        invitation.accept(outsider)
     assert not Membership.objects.filter(user=outsider, workspace=invitation.workspace).exists()
     invitation.refresh_from_db()
     assert invitation.is_usable()
@@ -145,15 +146,15 @@ def test_only_the_invited_email_can_accept(invitation, outsider):
 def test_accepting_a_used_invitation_again_finds_the_membership_or_refuses(workspace, outsider):
     invitation = Invitation.objects.create(workspace=workspace, email=outsider.email)
     stale = Invitation.objects.get(pk=invitation.pk)  # read by a second, simultaneous click
-    first = accept_invitation(invitation, outsider)
-    assert accept_invitation(stale, outsider) == first  # the double click joins once
+    first = invitation.accept(outsider)
+    assert stale.accept(outsider) == first  # the double click joins once
     assert Membership.objects.filter(user=outsider, workspace=workspace).count() == 1
     revoked = Invitation.objects.create(
         workspace=workspace, email=outsider.email, revoked_at=timezone.now()
     )
     Membership.objects.filter(user=outsider, workspace=workspace).delete()
     with pytest.raises(InvitationUsed):
-        accept_invitation(revoked, outsider)
+        revoked.accept(outsider)
 
 
 def test_the_database_refuses_an_invitation_that_expires_before_it_is_created(workspace):

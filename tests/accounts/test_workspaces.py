@@ -136,7 +136,7 @@ def test_creating_a_workspace_makes_you_its_owner_and_switches_to_it(
     owner_client, owner, candidate
 ):
     response = owner_client.post(CREATE, {"name": "Hotel Brisa"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     body = response.content.decode()
     assert "Workspace “Hotel Brisa” created." in body
     assert "Spa Serena" not in body
@@ -165,7 +165,7 @@ def test_a_user_without_workspaces_is_sent_to_create_one(db):
     assertRedirects(client.get(reverse("accounts:members")), CREATE, fetch_redirect_response=False)
 
     response = client.post(CREATE, {"name": "Mi Negocio"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("pilots:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert "Mi Negocio" in response.content.decode()
 
 

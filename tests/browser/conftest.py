@@ -147,7 +147,7 @@ def log_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     login_url = page.url
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: url != login_url)
-    expect(page).to_have_url(base_url + reverse("pilots:dashboard"))
+    expect(page).to_have_url(base_url + reverse("dashboard:home"))
 
 
 def http_errors(page) -> list[str]:

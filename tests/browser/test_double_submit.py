@@ -102,7 +102,7 @@ def test_a_double_tap_on_add_result_records_it_once(browser, owner, pilot, javas
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_double_tap_on_i_referred_someone_records_one_referral(browser, pilot, javascript):
     page = browser.new_page(**PHONE, javascript=javascript)  # the partner: logged out
-    url = browser.url + reverse("pilots:partner", args=[pilot.partner_token])
+    url = browser.url + reverse("partners:page", args=[pilot.partner_token])
     page.goto(url)
     referrals = ResultEntry.objects.filter(pilot=pilot, source=Source.PARTNER)
 

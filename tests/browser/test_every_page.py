@@ -31,9 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from accounts.models import Invitation, Membership, Role, User
-from accounts.services import create_workspace
 from candidates.models import Candidate
-from pilots import services
 from pilots.models import Decision, Pilot
 from semaforo.lib.codes import random_token
 from tests.browser.conftest import PHONE, log_in
@@ -58,7 +56,7 @@ NOT_PAGES = {
     "pilots:export": "a CSV download",
     "pilots:ics": "a calendar file",
     "pilots:calendar_feed": "a calendar feed",
-    "pilots:track": "a redirect to the partner's landing page",
+    "partners:track": "a redirect to the partner's landing page",
     "bench_ping": "a benchmark endpoint (only with BENCHMARK_VIEWS)",
 }
 # Django's admin is for the site's staff, not for the members of a workspace.
@@ -73,8 +71,8 @@ VISITOR_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
-    "pilots:partner",
-    "pilots:one_pager",
+    "partners:page",
+    "partners:one_pager",
 }
 # Django moves the token of a password-reset link into the session and redirects to the form.
 REDIRECT_TO_A_PAGE = {"password_reset_confirm"}
@@ -107,8 +105,8 @@ class Sample:
             },
             "accounts:invitation": {"token": self.invitation.token},
             "accounts:invitation_revoke": {"token": self.invitation.token},
-            "pilots:partner": {"token": pilot.partner_token},
-            "pilots:one_pager": {"token": pilot.one_pager_token},
+            "partners:page": {"token": pilot.partner_token},
+            "partners:one_pager": {"token": pilot.one_pager_token},
             "password_reset_confirm": {
                 "uidb64": urlsafe_base64_encode(force_bytes(self.reader.pk)),
                 "token": default_token_generator.make_token(self.reader),
@@ -164,7 +162,7 @@ def build_sample(workspace, owner: User) -> Sample:
             margin_per_sale=Decimal("1234567.89"),
         )
         log_result(done, on=today, referrals=12, sales=7, revenue=Decimal("999999.99"))
-        services.record_review(done, owner, {"decision": decision})
+        done.record_review(owner, {"decision": decision})
         finished.append(done)
     for index in range(3):  # more active pilots on the dashboard
         candidate = make_candidate(workspace, f"{LONG_WORD} Activo {index}", ticks=4)
@@ -175,7 +173,7 @@ def build_sample(workspace, owner: User) -> Sample:
     invitation = Invitation.objects.create(
         workspace=workspace, email=f"invitada.{LONG_WORD.lower()}@example.com", invited_by=owner
     )
-    create_workspace(owner, f"Segunda {LONG_WORD}")
+    owner.create_workspace(f"Segunda {LONG_WORD}")
     return Sample(
         pages=pages,
         long_candidate=long_candidate,
@@ -378,7 +376,7 @@ def walk(browser, owner, workspace, axe_js, languages, screen: dict, *, thorough
     visits, actions = pages_to_visit(sample, owner)
     names = {visit.name for visit in visits}
     # The walk finds the pages people use (a check on the walk itself).
-    assert {"pilots:dashboard", "candidates:detail", "pilots:insights", "login"} <= names
+    assert {"dashboard:home", "candidates:detail", "dashboard:insights", "login"} <= names
     assert {"candidates:checklist", "accounts:switch", "logout"} <= actions
 
     member_page = browser.new_page(**screen)

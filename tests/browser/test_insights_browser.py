@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate
-from pilots import services
 from pilots.models import Decision, Pilot
 from semaforo.lib.codes import random_token
 from tests.browser.conftest import LANGUAGES, log_in
@@ -72,7 +71,7 @@ def start(candidate: Candidate, owner, **fields) -> Pilot:
 
 def finished(workspace, owner, name: str, ticks, decision: Decision) -> None:
     candidate = make_candidate(workspace, name, ticks=ticks)
-    services.record_review(start(candidate, owner), owner, {"decision": decision})
+    start(candidate, owner).record_review(owner, {"decision": decision})
 
 
 def add_history(workspace, owner) -> None:
@@ -90,7 +89,7 @@ def test_what_works_for_us(browser, owner, workspace, locale, language):
     page = browser.new_page(locale=locale)
     log_in(page, browser.url, owner.email)
     page.get_by_role("link", name=words["nav"], exact=True).click()
-    expect(page).to_have_url(browser.url + reverse("pilots:insights"))
+    expect(page).to_have_url(browser.url + reverse("dashboard:insights"))
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("h1")).to_have_text(words["nav"])
     expect(page.locator("[data-figure=yellow-alliances]")).to_have_text(words["yellows"])
@@ -123,7 +122,7 @@ def test_the_partner_reads_the_one_pager_in_their_language(
         partner_benefit="Una comisión por venta",
         one_pager_token=random_token(),
     )
-    url = browser.url + reverse("pilots:one_pager", args=[pilot.one_pager_token])
+    url = browser.url + reverse("partners:one_pager", args=[pilot.one_pager_token])
 
     page = browser.new_page(locale=locale)  # the partner: no account, their own browser
     page.goto(url)

@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from accounts.services import create_workspace
 from tests.browser.conftest import PHONE, log_in
 from tests.sample_pages import populate
 
@@ -31,15 +30,15 @@ WIDTH = PHONE["viewport"]["width"]
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 # (the menu inside the main menu, or None; the link's words; where it leads)
 SECTIONS = [
-    (None, "Dashboard", "pilots:dashboard"),
+    (None, "Dashboard", "dashboard:home"),
     (None, "Candidates", "candidates:list"),
     (None, "Pilots", "pilots:list"),
-    (None, "What works for us", "pilots:insights"),
+    (None, "What works for us", "dashboard:insights"),
     (None, "Team", "accounts:members"),
     ("Settings", "Scoring rule", "candidates:scoring"),
     ("Settings", "Pilot settings", "pilots:settings"),
     ("Settings", "Workspace settings", "accounts:workspace_settings"),
-    ("workspace", "My preferences", "pilots:preferences"),
+    ("workspace", "My preferences", "accounts:preferences"),
     ("workspace", "New workspace…", "accounts:workspace_create"),
     ("workspace", "Change password", "password_change"),
 ]
@@ -82,11 +81,11 @@ def assert_fits(page: Page) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_section_through_the_menu_without_javascript(browser, owner, workspace, language):
     populate(workspace, owner)
-    other = create_workspace(owner, "Segunda Tienda")
+    other = owner.create_workspace("Segunda Tienda")
     page = phone_without_javascript(browser, owner, language)
     with translation.override(language):
         for submenu, words, name in SECTIONS:
-            page.goto(browser.url + reverse("pilots:dashboard"))
+            page.goto(browser.url + reverse("dashboard:home"))
             open_menu(page, submenu, workspace.name)
             assert_fits(page)
             page.locator("#nav").get_by_role("link", name=starting(gettext(words))).tap()
@@ -106,7 +105,7 @@ def test_every_section_through_the_menu_without_javascript(browser, owner, works
         open_menu(page, "workspace", other.name)
         with page.expect_navigation():
             page.locator("#nav").get_by_role("button", name=gettext("Log out"), exact=True).tap()
-        page.goto(browser.url + reverse("pilots:dashboard"))
+        page.goto(browser.url + reverse("dashboard:home"))
         expect(page).to_have_url(f"{browser.url}{reverse('login')}?next=/dashboard/")
 
 
@@ -133,7 +132,7 @@ def test_the_due_reviews_show_beside_the_menu_button_on_a_phone(browser, owner, 
     assert toggle_box["width"] >= 44 and toggle_box["height"] >= 44, toggle_box
     expect(page.locator("#nav")).to_be_hidden()
     badge.tap()
-    expect(page).to_have_url(browser.url + reverse("pilots:dashboard"))
+    expect(page).to_have_url(browser.url + reverse("dashboard:home"))
 
 
 def test_on_a_laptop_the_menu_shows_its_links_without_javascript(browser, owner, workspace):
@@ -162,7 +161,7 @@ def test_on_a_laptop_the_menu_shows_its_links_without_javascript(browser, owner,
 
 def test_with_javascript_the_menus_close_like_menus(browser, owner, workspace):
     """What app.js adds: one menu open at a time, a tap outside or Escape closes it."""
-    create_workspace(owner, "Segunda Tienda")
+    owner.create_workspace("Segunda Tienda")
     owner.language = "en"
     owner.save(update_fields=["language"])
     page = browser.new_page(**LAPTOP)

@@ -20,7 +20,6 @@ import time_machine
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from accounts.services import create_workspace
 from candidates.models import Status
 from candidates.scoring import MAX_SCORE
 from pilots.models import Decision, Measurement, Outcome, Pilot, PilotStatus, Review
@@ -140,7 +139,7 @@ def test_yellow_candidate_to_promoted_pilot(browser, locale, language):
     words = WORDS[language]
     with time_machine.travel(START, tick=True):
         owner = make_user(f"owner-{language}@example.com")
-        workspace = create_workspace(owner, "Tienda Luna")
+        workspace = owner.create_workspace("Tienda Luna")
         candidate = make_candidate(workspace, NAME, ticks=START_TICKS)
         assert candidate.current_evaluation().colour == "yellow"
 
@@ -179,7 +178,7 @@ def test_yellow_candidate_to_promoted_pilot(browser, locale, language):
         expect(card.locator("ol li")).to_have_text(SCRIPT_LINES)
         expect(card).to_contain_text(words["tracked_link"])
         expect(card.locator(".font-monospace")).to_have_text(pilot.tracking_code)
-        expect(card).to_contain_text(reverse("pilots:track", args=[pilot.tracking_code]))
+        expect(card).to_contain_text(reverse("partners:track", args=[pilot.tracking_code]))
         expect(figure(page, words["referrals"])).to_have_text("0 / 5")
         expect(figure(page, words["sales"])).to_have_text("0")
         assert_unique_ids(page)  # the result and coordination forms share field names
@@ -205,8 +204,8 @@ def test_yellow_candidate_to_promoted_pilot(browser, locale, language):
             expect(state_badge(page)).to_have_text(re.compile(re.escape(words["review_due"])))
 
             # The dashboard lists it under "Reviews due".
-            page.locator(f"nav a[href='{reverse('pilots:dashboard')}']:visible").first.click()
-            expect(page).to_have_url(browser.url + reverse("pilots:dashboard"))
+            page.locator(f"nav a[href='{reverse('dashboard:home')}']:visible").first.click()
+            expect(page).to_have_url(browser.url + reverse("dashboard:home"))
             due = page.locator("section[aria-labelledby=due-title]")
             expect(due.locator("h2")).to_have_text(words["reviews_due"])
             item = due.locator("li.due-item").filter(has_text=NAME)

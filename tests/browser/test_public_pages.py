@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, Membership, ReminderPreference, Role, User
 from candidates.models import Candidate
-from pilots.models import ClickDay, Pilot, ReminderPreference, ResultEntry, Source
+from pilots.models import ClickDay, Pilot, ResultEntry, Source
 from semaforo.lib.codes import random_token
 from tests.browser.conftest import PHONE, http_errors, log_in
 from tests.conftest import PASSWORD, make_candidate, make_user
@@ -64,7 +64,7 @@ def partner_entries(pilot: Pilot):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_the_partner_records_a_referral_with_one_tap(browser, pilot, javascript):
     page, errors = phone(browser, javascript=javascript)
-    url = browser.url + reverse("pilots:partner", args=[pilot.partner_token])
+    url = browser.url + reverse("partners:page", args=[pilot.partner_token])
     page.goto(url)
     expect(page.locator("h1")).to_have_text("Referrals for Tienda Luna")
     expect(page.locator("main")).to_contain_text(pilot.tracking_code)
@@ -82,7 +82,7 @@ def test_the_partner_records_a_referral_with_one_tap(browser, pilot, javascript)
 
 def test_the_partner_adds_the_contact_with_their_consent(browser, pilot):
     page, errors = phone(browser)
-    url = browser.url + reverse("pilots:partner", args=[pilot.partner_token])
+    url = browser.url + reverse("partners:page", args=[pilot.partner_token])
     page.goto(url)
     page.locator("main summary").tap()
     page.locator("#id_contact_name").fill("Begoña Ruiz")
@@ -126,7 +126,7 @@ def test_the_one_pager_opens_switches_language_and_shows_nothing_internal(
     make_pilot(make_candidate(workspace, "Otro Socio", ticks=4), owner, offer="SECRET-OTHER")
 
     page, errors = phone(browser)
-    url = browser.url + reverse("pilots:one_pager", args=[pilot.one_pager_token])
+    url = browser.url + reverse("partners:one_pager", args=[pilot.one_pager_token])
     page.goto(url)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("A pilot together: Tienda Luna and Spa Serena")
@@ -170,11 +170,11 @@ def test_the_tracked_link_counts_the_click_and_lands_on_the_offer(browser, pilot
     # The landing page is the pilot's one-pager, on the live server: there is no network
     # here. (Not /healthz: a page with no icon makes Chromium ask for /favicon.ico, a 404.)
     token = random_token()
-    landing = browser.url + reverse("pilots:one_pager", args=[token])
+    landing = browser.url + reverse("partners:one_pager", args=[token])
     Pilot.objects.filter(pk=pilot.pk).update(one_pager_token=token, landing_url=landing)
     page, errors = phone(browser)
 
-    response = page.goto(browser.url + reverse("pilots:track", args=[pilot.tracking_code]))
+    response = page.goto(browser.url + reverse("partners:track", args=[pilot.tracking_code]))
 
     expect(page).to_have_url(landing)
     expect(page.locator("h1")).to_have_text("A pilot together: Tienda Luna and Spa Serena")

@@ -30,4 +30,4 @@ def test_one_tap_logs_a_referral_and_undo_takes_it_back(browser, workspace, owne
     page.locator(f"#quick-{pilot.code}").get_by_role("button", name="Undo +1 referral").click()
     expect(page.locator(f"#quick-{pilot.code} [data-totals]")).to_contain_text("0 referrals")
     assert not ResultEntry.objects.filter(pilot=pilot).exists()
-    assert page.url == browser.url + reverse("pilots:dashboard")
+    assert page.url == browser.url + reverse("dashboard:home")

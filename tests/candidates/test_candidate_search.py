@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from candidates import transfer
+from candidates import spreadsheets
 from candidates.models import Candidate
 from semaforo.lib.search import fold
 from tests.candidates.test_candidate_list import LIST_QUERIES
@@ -115,9 +115,9 @@ def test_the_edit_form_keeps_the_searched_name(owner_client, workspace):
 
 
 def test_imported_candidates_are_searchable(owner_client, workspace):
-    result = transfer.preview("Nombre;Tipo de negocio\nEstética Titán;Spa\n".encode())
+    result = spreadsheets.preview("Nombre;Tipo de negocio\nEstética Titán;Spa\n".encode())
     assert result.ok, result.problems or [r.errors for r in result.rows]
-    transfer.import_all(workspace, result)
+    spreadsheets.import_all(workspace, result)
     assert _names(owner_client.get(LIST_URL, {"q": "titan"})) == ["Estética Titán"]
 
 

@@ -14,9 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import create_workspace
 from accounts.workspaces import SESSION_KEY
-from candidates import transfer
+from candidates import spreadsheets
 from candidates.models import Candidate, PendingImport
 
 pytestmark = pytest.mark.django_db
@@ -255,18 +254,18 @@ def test_a_double_confirm_imports_the_rows_once(owner_client, workspace):
 def test_a_confirm_that_lost_the_race_imports_nothing(owner, workspace):
     """The loser of two simultaneous confirms read the pending import before the winner
     deleted it: its compare-and-set delete finds nothing and it imports nothing."""
-    result = transfer.preview(SPANISH_EXCEL.encode("cp1252"))
-    pending = transfer.keep_for_confirm(workspace, owner, result)
+    result = spreadsheets.preview(SPANISH_EXCEL.encode("cp1252"))
+    pending = spreadsheets.keep_for_confirm(workspace, owner, result)
     stale = PendingImport.objects.get(pk=pending.pk)
-    assert transfer.import_pending(pending, result) == 2
-    assert transfer.import_pending(stale, result) is None
+    assert spreadsheets.import_pending(pending, result) == 2
+    assert spreadsheets.import_pending(stale, result) is None
     assert Candidate.objects.filter(workspace=workspace).count() == 2
 
 
 def test_a_preview_from_workspace_a_confirmed_while_in_b_imports_nothing_into_b(
     owner, owner_client, workspace
 ):
-    b = create_workspace(owner, "Cliente B")
+    b = owner.create_workspace("Cliente B")
     preview = _upload(owner_client, SPANISH_EXCEL.encode("cp1252"))  # shown in A
     _switch(owner_client, b)  # another tab switched to B
     response = _confirm(owner_client, preview)
@@ -283,7 +282,7 @@ def test_a_preview_from_workspace_a_confirmed_while_in_b_imports_nothing_into_b(
 
 def test_the_confirm_form_as_shown_in_a_never_lands_in_b(owner, owner_client, workspace):
     """Posted with every field of the confirm form, as a browser would."""
-    b = create_workspace(owner, "Cliente B")
+    b = owner.create_workspace("Cliente B")
     preview = _upload(owner_client, SPANISH_EXCEL.encode("cp1252"))
     form = preview.content.decode().split(f'action="{CONFIRM}"', 1)[1].split("</form>", 1)[0]
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))

@@ -16,10 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import transfer
+from candidates import spreadsheets
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation
-from pilots import services
 from pilots.models import Decision
 from tests.conftest import make_candidate
 from tests.pilots.conftest import body, make_pilot
@@ -140,7 +139,7 @@ def test_the_list_shows_it_grey_and_filters_it_apart(owner_client, workspace):
 
 
 def _dashboard_counts(client) -> dict[str, str]:
-    page = body(client.get(reverse("pilots:dashboard")))
+    page = body(client.get(reverse("dashboard:home")))
     return dict(re.findall(r'href="/candidates/\?colour=(\w+)">.*?: (\d+)</a>', page, flags=re.S))
 
 
@@ -164,8 +163,8 @@ def test_the_dashboard_says_nothing_of_them_when_there_are_none(owner_client, wo
 def test_the_insights_count_a_pilot_started_unscored_apart(owner_client, workspace, owner):
     for name, ticks in [("Never scored", 0), ("Red", 1)]:
         pilot = make_pilot(make_candidate(workspace, name, ticks=ticks), owner)
-        services.record_review(pilot, owner, {"decision": Decision.STOP_DISCARD})
-    page = body(owner_client.get(reverse("pilots:insights")))
+        pilot.record_review(owner, {"decision": Decision.STOP_DISCARD})
+    page = body(owner_client.get(reverse("dashboard:insights")))
     unscored = re.search(r'<tr data-colour="unscored">(.*?)</tr>', page, re.S)
     red = re.search(r'<tr data-colour="red">(.*?)</tr>', page, re.S)
     finished = r"<td[^>]*>(\d+)</td>"  # the first figure: finished pilots
@@ -179,9 +178,9 @@ def test_the_insights_count_a_pilot_started_unscored_apart(owner_client, workspa
 
 def test_imported_rows_without_ticks_are_not_scored_and_with_ticks_are(workspace):
     rows = "Name;Compatible ideal customer\nUntouched;\nTicked;yes\nSaid no;no\n"
-    result = transfer.preview(rows.encode())
+    result = spreadsheets.preview(rows.encode())
     assert result.ok, result.problems or [r.errors for r in result.rows]
-    transfer.import_all(workspace, result)
+    spreadsheets.import_all(workspace, result)
     lights = {c.name: c.current_evaluation().light() for c in Candidate.objects.all()}
     assert lights == {"Untouched": "unscored", "Ticked": "red", "Said no": "unscored"}
 

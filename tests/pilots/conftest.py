@@ -20,7 +20,6 @@ from accounts.models import User
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation, Status
 from candidates.scoring import PRESETS, Rule, colour_for
-from pilots import services
 from pilots.models import (
     CoordinationEntry,
     CoordinationKind,
@@ -69,7 +68,7 @@ def make_pilot(
         review_date=review_date or start + timedelta(days=14),
         **fields,
     )
-    return services.start_pilot(pilot, candidate, user)
+    return pilot.start(candidate, user)
 
 
 def bulk_pilots(workspace, count: int, *, prefix: str = "Socio") -> list[Pilot]:

@@ -9,10 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from accounts.models import Membership
-from accounts.services import create_workspace
-from pilots import services
-from pilots.models import Decision, ReminderPreference
+from accounts.models import Membership, ReminderPreference
+from pilots.models import Decision
 from tests.conftest import make_candidate
 from tests.pilots.conftest import TODAY, assert_login_required, make_pilot
 
@@ -42,7 +40,7 @@ def events(calendar: Calendar) -> dict[str, object]:
 def pilots(owner, workspace, outsider):
     """Two active pilots in the owner's workspaces (one in each), one finished, and the
     outsider's own pilot in a workspace the owner has nothing to do with."""
-    second = create_workspace(owner, "Segunda Tienda")
+    second = owner.create_workspace("Segunda Tienda")
     running = make_pilot(make_candidate(workspace, "Spa Serena", ticks=4), owner)
     elsewhere = make_pilot(
         make_candidate(second, "Yoga Norte", ticks=4), owner, start_date=TODAY - timedelta(days=3)
@@ -52,7 +50,7 @@ def pilots(owner, workspace, outsider):
         owner,
         start_date=TODAY - timedelta(days=14),
     )
-    services.record_review(finished, owner, {"decision": Decision.STOP_DISCARD})
+    finished.record_review(owner, {"decision": Decision.STOP_DISCARD})
     their_workspace = outsider.workspaces().get()
     theirs = make_pilot(make_candidate(their_workspace, "Café Ajeno", ticks=4), outsider)
     return {"running": running, "elsewhere": elsewhere, "finished": finished, "theirs": theirs}
@@ -101,7 +99,7 @@ def test_an_extended_pilot_moves_in_the_calendar_instead_of_appearing_twice(owne
     pilot = pilots["running"]
     before = events(fetch(feed_url(owner)))["Review the pilot with Spa Serena"]
     new_date = pilot.review_date + timedelta(days=7)
-    services.record_review(pilot, owner, {"decision": Decision.EXTEND, "new_review_date": new_date})
+    pilot.record_review(owner, {"decision": Decision.EXTEND, "new_review_date": new_date})
 
     after = events(fetch(feed_url(owner)))["Review the pilot with Spa Serena"]
 
@@ -127,7 +125,7 @@ def test_leaving_a_workspace_removes_its_pilots_from_the_feed(member, workspace,
 def test_a_new_calendar_address_makes_the_old_one_stop_working(owner, owner_client, pilots):
     old = feed_url(owner)
 
-    owner_client.post(reverse("pilots:preferences"), {"action": "new_calendar_link"})
+    owner_client.post(reverse("accounts:preferences"), {"action": "new_calendar_link"})
 
     assert Client().get(old).status_code == 404
     assert len(events(fetch(feed_url(owner)))) == 2

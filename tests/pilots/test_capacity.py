@@ -10,9 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pilots import services
+from pilots.costs import Capacity, weekly_load_minutes
 from pilots.models import Decision, Pilot, PilotSettings
-from pilots.planning import Capacity, weekly_load_minutes
 from tests.conftest import make_candidate
 from tests.pilots.conftest import TODAY, body, log_time, make_pilot, pilot_data
 
@@ -91,7 +90,7 @@ def test_three_twenty_minute_calls_make_exactly_an_hour(workspace, owner):
 def test_finished_pilots_and_other_workspaces_take_no_time(workspace, owner, outsider):
     finished = _running(workspace, owner, "Done", "5")
     log_time(finished, 300)
-    services.record_review(finished, owner, {"decision": Decision.STOP_DISCARD})
+    finished.record_review(owner, {"decision": Decision.STOP_DISCARD})
     _running(outsider.workspaces().get(), outsider, "Elsewhere", "9")
     _running(workspace, owner, "A", "1.5")
     assert _load(workspace) == Decimal("1.5")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
+from pilots.costs import CostCheck
 from pilots.forms import PilotForm
 from pilots.models import Pilot
-from pilots.planning import CostCheck
 from tests.conftest import make_candidate
 from tests.pilots.conftest import assert_login_required, body, pilot_data, set_hourly_value
 
@@ -94,13 +95,14 @@ def test_without_both_sides_there_is_no_hobby(check):
     assert not check.is_expensive_hobby()
 
 
-def test_the_form_asks_for_confirmation_only_for_a_hobby():
+def test_the_form_asks_for_confirmation_only_for_a_hobby(yellow, workspace):
     data = pilot_data(**ESTIMATE, expected_sales="3")
-    form = PilotForm(data=data, hourly_value=Decimal("20"))
+    form = PilotForm(data=data, candidate=yellow)  # at 20 an hour (the autouse fixture)
     assert form.errors == {"start_anyway": [CONFIRM]}
-    assert PilotForm(data={**data, "start_anyway": "on"}, hourly_value=Decimal("20")).is_valid()
-    assert PilotForm(data={**data, "expected_sales": "4"}, hourly_value=Decimal("20")).is_valid()
-    assert PilotForm(data=data).is_valid()  # no hourly value: the time costs nothing
+    assert PilotForm(data={**data, "start_anyway": "on"}, candidate=yellow).is_valid()
+    assert PilotForm(data={**data, "expected_sales": "4"}, candidate=yellow).is_valid()
+    set_hourly_value(workspace, "0")
+    assert PilotForm(data=data, candidate=yellow).is_valid()  # no hourly value: time costs nothing
 
 
 # --- without JavaScript: the submit -------------------------------------------------------
@@ -172,13 +174,39 @@ def test_the_new_pilot_page_invites_an_estimate(owner_client, yellow):
 # --- with JavaScript: live, through htmx --------------------------------------------------
 
 
+class _HtmxAround(HTMLParser):
+    """Each input's nearest element (itself or an ancestor) with an hx-post: its attributes."""
+
+    VOID = {"area", "br", "col", "embed", "hr", "img", "link", "meta", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[dict] = []
+        self.by_input: dict[str, dict | None] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input":
+            around = [a for a in [*self.open, attrs] if "hx-post" in a]
+            self.by_input[attrs.get("name")] = around[-1] if around else None
+        elif tag not in self.VOID:
+            self.open.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.open:
+            self.open.pop()
+
+
 def test_the_estimate_fields_post_to_the_check_on_change(owner_client, yellow):
     page = body(owner_client.get(_create_url(yellow)))
+    parser = _HtmxAround()
+    parser.feed(page)
     for name in ("length_days", "margin_per_sale", "estimated_weekly_hours", "expected_sales"):
-        field = re.search(rf'<input [^>]*name="{name}"[^>]*>', page)[0]
-        assert f'hx-post="{_check_url(yellow)}"' in field
-        assert 'hx-trigger="change"' in field
-        assert 'hx-target="#cost-check"' in field
+        htmx = parser.by_input[name]
+        assert htmx["hx-post"] == _check_url(yellow)
+        assert htmx["hx-trigger"] == "change"
+        assert htmx["hx-target"] == "#cost-check"
+    assert parser.by_input["offer"] is None  # the package's other fields post nothing
     assert '<div id="cost-check" aria-live="polite">' in page
     assert f'action="{_create_url(yellow)}"' in page  # the submit works without htmx
 

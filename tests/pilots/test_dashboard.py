@@ -12,7 +12,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pilots import services
 from pilots.models import Decision
 from tests.conftest import make_candidate
 from tests.pilots.conftest import (
@@ -28,7 +27,7 @@ from tests.pilots.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("pilots:dashboard")
+URL = reverse("dashboard:home")
 
 
 def _dashboard(client: Client) -> str:
@@ -122,7 +121,7 @@ def test_each_due_review_carries_a_due_or_overdue_badge(owner_client, workspace)
 
 def test_finished_pilots_are_not_due(owner_client, workspace, owner):
     pilot = _pilot_due(workspace, "Acabado", -5)
-    services.record_review(pilot, owner, {"decision": Decision.STOP_DISCARD})
+    pilot.record_review(owner, {"decision": Decision.STOP_DISCARD})
     page = _dashboard(owner_client)
     assert "No review is due today." in page
     assert "Acabado" not in _due_list(page)
@@ -245,9 +244,9 @@ def test_recent_activity_lists_results_time_and_reviews_newest_first(
     clock.shift(timedelta(minutes=1))
     log_time(pilot, 40)
     clock.shift(timedelta(minutes=1))
-    Client().post(reverse("pilots:partner", args=[pilot.partner_token]))
+    Client().post(reverse("partners:page", args=[pilot.partner_token]))
     clock.shift(timedelta(minutes=1))
-    services.record_review(pilot, owner, {"decision": Decision.PROMOTE})
+    pilot.record_review(owner, {"decision": Decision.PROMOTE})
     recent = _between(_dashboard(owner_client), "Recent activity")
     lines = re.findall(r'<li class="mb-1">(.*?)</li>', recent, re.S)
     text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line)).strip() for line in lines]
@@ -301,7 +300,7 @@ def test_the_dashboard_makes_as_many_queries_for_500_pilots_as_for_10(
     set_hourly_value(workspace, "60")
     make_candidate(workspace, "Sin piloto", ticks=6)
     pilots = bulk_pilots(workspace, 10)
-    services.record_review(pilots[0], None, {"decision": Decision.STOP_DISCARD})
+    pilots[0].record_review(None, {"decision": Decision.STOP_DISCARD})
     _dashboard(owner_client)  # first visit: the session learns the workspace
     with CaptureQueriesContext(connection) as at_10:
         page = _dashboard(owner_client)

@@ -17,8 +17,8 @@ from tests.pilots.conftest import TODAY, body
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("pilots:dashboard")
-PREFERENCES = reverse("pilots:preferences")
+DASHBOARD = reverse("dashboard:home")
+PREFERENCES = reverse("accounts:preferences")
 NEVER = "Review reminders have never run"
 STALE = "no reminder emails are going out"
 LAST_RAN = "Review reminders last ran"

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Evaluation
-from pilots import services
-from pilots.insights import SMALL_SAMPLE
+from dashboard.insights import SMALL_SAMPLE
 from pilots.models import Decision, Outcome, Pilot, PilotStatus
 from tests.conftest import make_candidate
 from tests.pilots.conftest import (
@@ -30,7 +29,7 @@ from tests.pilots.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("pilots:insights")
+URL = reverse("dashboard:insights")
 EMPTY = "Nothing to learn from yet."
 TOO_FEW = "too few to tell"
 
@@ -63,12 +62,11 @@ def finished_pilot(
     if referrals or sales:
         log_result(pilot, referrals=referrals, sales=sales)
     if extend:
-        services.record_review(
-            pilot,
+        pilot.record_review(
             owner,
             {"decision": Decision.EXTEND, "new_review_date": TODAY + timedelta(days=21)},
         )
-    services.record_review(pilot, owner, {"decision": decision})
+    pilot.record_review(owner, {"decision": decision})
     return pilot
 
 
@@ -264,7 +262,7 @@ def test_the_page_costs_the_same_queries_for_3_or_30_finished_pilots(
 
 
 def test_the_navigation_links_to_the_page(owner_client):
-    page = body(owner_client.get(reverse("pilots:dashboard")))
+    page = body(owner_client.get(reverse("dashboard:home")))
     assert f'href="{URL}">What works for us</a>' in page
 
 

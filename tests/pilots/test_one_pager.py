@@ -42,7 +42,7 @@ def _create(client, pilot: Pilot, **fields) -> str:
     response = client.post(_link_url(pilot), data)
     assert response.status_code == 302, body(response)
     pilot.refresh_from_db()
-    return reverse("pilots:one_pager", args=[pilot.one_pager_token])
+    return reverse("partners:one_pager", args=[pilot.one_pager_token])
 
 
 def _read(url: str, language: str = "en") -> tuple[int, str]:
@@ -70,7 +70,7 @@ def test_the_owner_creates_the_link_and_sees_it_on_the_pilot_page(owner_client, 
     assert len(pilot.one_pager_token) >= 40  # 256 random bits
     assert pilot.partner_benefit == PARTNER_GETS
     assert "One-pager link created: send it to your partner." in page
-    assert reverse("pilots:one_pager", args=[pilot.one_pager_token]) in page
+    assert reverse("partners:one_pager", args=[pilot.one_pager_token]) in page
     assert "Revoke one-pager link" in page
     assert "Update the one-pager" in page
 
@@ -102,8 +102,8 @@ def test_revoking_turns_the_page_into_a_404(owner_client, pilot):
 
 def test_a_wrong_token_is_a_404(pilot, owner_client):
     _create(owner_client, pilot)
-    assert _read(reverse("pilots:one_pager", args=["not-the-token"]))[0] == 404
-    assert _read(reverse("pilots:one_pager", args=[pilot.partner_token]))[0] == 404
+    assert _read(reverse("partners:one_pager", args=["not-the-token"]))[0] == 404
+    assert _read(reverse("partners:one_pager", args=[pilot.partner_token]))[0] == 404
 
 
 def test_the_benefits_have_a_length_limit(owner_client, pilot):
@@ -146,7 +146,7 @@ def test_the_partner_reads_the_pilot_package_without_logging_in(owner_client, pi
     assert WE_GET in page
     assert "Tracked link" in page
     assert pilot.tracking_code in page
-    assert reverse("pilots:track", args=[pilot.tracking_code]) in page
+    assert reverse("partners:track", args=[pilot.tracking_code]) in page
     with translation.override("en"):
         assert date_format(pilot.review_date, "DATE_FORMAT") in page  # "Dec. 23, 2026"
     assert response["X-Robots-Tag"] == "noindex"

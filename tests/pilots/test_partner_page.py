@@ -23,7 +23,7 @@ TOO_MANY = "Too many entries in a few minutes. Please try again later."
 
 
 def _url(pilot: Pilot) -> str:
-    return reverse("pilots:partner", args=[pilot.partner_token])
+    return reverse("partners:page", args=[pilot.partner_token])
 
 
 def _link_url(pilot: Pilot) -> str:
@@ -173,7 +173,7 @@ def test_a_finished_pilots_partner_page_is_not_found(pilot):
 
 
 def test_an_unknown_token_is_not_found(pilot):
-    assert Client().get(reverse("pilots:partner", args=["not-a-token"])).status_code == 404
+    assert Client().get(reverse("partners:page", args=["not-a-token"])).status_code == 404
 
 
 def test_the_partner_page_refuses_other_methods(pilot):

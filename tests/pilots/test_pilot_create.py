@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import Workspace
 from candidates.models import Candidate, Status
 from pilots.forms import PilotForm
 from pilots.models import Pilot
-from tests.conftest import make_candidate
+from tests.conftest import make_candidate, make_user
 from tests.pilots.conftest import (
     LANDING,
     TODAY,
@@ -31,7 +32,10 @@ def _open_referral_url(candidate: Candidate) -> str:
 
 
 def _form(**overrides) -> PilotForm:
-    form = PilotForm(data=pilot_data(**overrides))
+    """The new-pilot form for a yellow candidate, validated."""
+    owner = make_user(f"owner-{Workspace.objects.count()}@example.com")
+    workspace = owner.create_workspace("Panadería")
+    form = PilotForm(data=pilot_data(**overrides), candidate=make_candidate(workspace, "Spa", 4))
     form.is_valid()
     return form
 

@@ -12,7 +12,6 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from pilots import services
 from pilots.models import Decision, Pilot, PilotSettings, Review
 from tests.conftest import make_candidate
 from tests.pilots.conftest import (
@@ -50,7 +49,7 @@ def test_a_change_reprices_the_running_pilots_and_never_a_finished_one(
     set_hourly_value(workspace, "30")
     finished = make_pilot(yellow, owner, start_date=TODAY - timedelta(days=14))
     log_time(finished, 60)
-    services.record_review(finished, owner, {"decision": Decision.PROMOTE})
+    finished.record_review(owner, {"decision": Decision.PROMOTE})
     running = make_pilot(make_candidate(workspace, "Yoga Norte", ticks=4), owner)
     log_time(running, 60)
 
@@ -76,7 +75,7 @@ def test_a_finished_pilot_stays_an_expensive_hobby_or_not_as_it_was(
     pilot = make_pilot(yellow, owner, start_date=TODAY - timedelta(days=14), margin_per_sale=20)
     log_result(pilot, sales=1)
     log_time(pilot, 60)  # $10 of time against $20 of margin: it paid
-    services.record_review(pilot, owner, {"decision": Decision.STOP_OPEN_REFERRAL})
+    pilot.record_review(owner, {"decision": Decision.STOP_OPEN_REFERRAL})
     set_hourly_value(workspace, "500")
     page = body(owner_client.get(reverse("pilots:detail", args=[pilot.code])))
     assert "Expensive hobby." not in page
@@ -88,7 +87,7 @@ def test_the_review_keeps_the_cost_at_the_pilots_own_value(owner, workspace, yel
     pilot = make_pilot(yellow, owner, start_date=TODAY - timedelta(days=14))
     Pilot.objects.filter(pk=pilot.pk).update(hourly_value=Decimal("45"))
     log_time(pilot, 60)
-    review = services.record_review(pilot, owner, {"decision": Decision.PROMOTE})
+    review = pilot.record_review(owner, {"decision": Decision.PROMOTE})
     assert review.coordination_cost == Decimal("45.00")
 
 
@@ -101,7 +100,7 @@ def test_the_dashboard_prices_each_pilot_at_its_own_value(owner_client, owner, w
         )
         log_result(pilot, sales=1)
         log_time(pilot, 60)
-    page = body(owner_client.get(reverse("pilots:dashboard")))
+    page = body(owner_client.get(reverse("dashboard:home")))
     hobbies = page.split("Expensive hobbies", 1)[1].split("</section>", 1)[0]
     assert "Yoga Norte" in hobbies and "Spa Serena" not in hobbies
     assert "cost $100 vs margin $20" in hobbies

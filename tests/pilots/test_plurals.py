@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from pilots import services
 from pilots.models import Decision
 from tests.conftest import client_for, make_candidate
 from tests.pilots.conftest import TODAY, body, log_result, make_pilot
@@ -31,14 +30,14 @@ def test_the_due_badge_renders_in_every_language(owner, workspace, language):
     owner.language = language
     owner.save(update_fields=["language"])
     make_pilot(make_candidate(workspace, ticks=4), owner, start_date=TODAY - timedelta(days=14))
-    response = client_for(owner).get(reverse("pilots:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client_for(owner).get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
 
 
 def test_the_pilot_page_lists_each_review_with_true_plurals(owner_client, owner, yellow):
     pilot = make_pilot(yellow, owner, start_date=TODAY - timedelta(days=14))
     log_result(pilot, referrals=1, sales=1)
-    services.record_review(pilot, owner, {"decision": Decision.PROMOTE})
+    pilot.record_review(owner, {"decision": Decision.PROMOTE})
     page = _text(body(owner_client.get(reverse("pilots:detail", args=[pilot.code]))))
     assert "1 referral, 1 sale" in page
     assert "1 referrals" not in page and "1 sales" not in page

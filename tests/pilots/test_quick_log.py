@@ -17,7 +17,7 @@ from tests.pilots.conftest import TODAY, body, make_pilot
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("pilots:dashboard")
+DASHBOARD = reverse("dashboard:home")
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.services import create_workspace
-from pilots import services
 from pilots.models import Decision
 from tests.conftest import client_for, make_candidate
 from tests.pilots.conftest import TODAY, body, make_pilot
@@ -40,8 +38,8 @@ def two_workspaces(owner, workspace):
     started(workspace, "Yoga Norte", owner, days_ago=20)
     started(workspace, "Bar Nuevo", owner, days_ago=2)
     done = started(workspace, "Bar Cerrado", owner, days_ago=15)
-    services.record_review(done, owner, {"decision": Decision.PROMOTE})
-    second = create_workspace(owner, "Segunda Tienda")
+    done.record_review(owner, {"decision": Decision.PROMOTE})
+    second = owner.create_workspace("Segunda Tienda")
     started(second, "Café Sur", owner, days_ago=14)
     return workspace, second
 
@@ -50,7 +48,7 @@ def test_the_badge_counts_due_and_overdue_reviews_in_the_current_workspace(
     owner_client, two_workspaces
 ):
     assert badge(owner_client) == 2
-    assert badge(owner_client, reverse("pilots:dashboard")) == 2
+    assert badge(owner_client, reverse("dashboard:home")) == 2
 
 
 def test_switching_workspace_changes_the_badge(owner_client, two_workspaces):

@@ -22,10 +22,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
-from accounts.services import create_workspace
-from pilots import services
-from pilots.models import Decision, Reminder, ReminderKind, ReminderPreference, ReminderState
+from accounts.models import Membership, ReminderPreference, Role, User
+from pilots.models import Decision, Reminder, ReminderKind, ReminderState
 from pilots.reminders import CLAIM_TIMEOUT
 from tests.conftest import client_for, make_candidate, make_user
 from tests.pilots.conftest import TODAY, log_result, log_time, make_pilot, set_hourly_value
@@ -146,7 +144,7 @@ def test_a_job_that_only_runs_once_overdue_sends_the_nudge_not_both(due_pilot, m
 
 
 def test_a_reviewed_pilot_gets_no_reminders(due_pilot, owner, mailoutbox):
-    services.record_review(due_pilot, owner, {"decision": Decision.PROMOTE})
+    due_pilot.record_review(owner, {"decision": Decision.PROMOTE})
 
     send(TODAY)
     send(TODAY + timedelta(days=3))
@@ -220,7 +218,7 @@ def test_each_workspace_is_reminded_when_its_own_review_date_arrives(owner, mail
     tokyo.time_zone = "Asia/Tokyo"
     tokyo.save(update_fields=["time_zone"])
     porteño = make_user("porteno@example.com")
-    buenos_aires = create_workspace(porteño, "Librería Sur")
+    buenos_aires = porteño.create_workspace("Librería Sur")
     buenos_aires.time_zone = "America/Argentina/Buenos_Aires"
     buenos_aires.save(update_fields=["time_zone"])
     make_pilot(
@@ -255,9 +253,7 @@ def test_each_workspace_is_reminded_when_its_own_review_date_arrives(owner, mail
 def test_an_extended_pilot_is_reminded_again_for_its_new_date(due_pilot, owner, mailoutbox):
     send(TODAY)
     new_date = TODAY + timedelta(days=7)
-    services.record_review(
-        due_pilot, owner, {"decision": Decision.EXTEND, "new_review_date": new_date}
-    )
+    due_pilot.record_review(owner, {"decision": Decision.EXTEND, "new_review_date": new_date})
     mailoutbox.clear()
 
     send(TODAY + timedelta(days=3))  # the old date would be overdue now: no nudge for it
@@ -465,8 +461,8 @@ def test_the_review_link_works_while_working_in_another_workspace(owner, setting
     """The owner is working in Tienda Luna; the reminder is about their second business."""
     settings.SITE_URL = SITE
     client = client_for(owner)
-    client.get(reverse("pilots:dashboard"))  # Tienda Luna is the current workspace
-    second = create_workspace(owner, "Segunda Tienda")
+    client.get(reverse("dashboard:home"))  # Tienda Luna is the current workspace
+    second = owner.create_workspace("Segunda Tienda")
     pilot = make_pilot(
         make_candidate(second, "Yoga Norte", ticks=4),
         owner,

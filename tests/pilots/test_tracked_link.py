@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(pilot: Pilot) -> str:
-    return reverse("pilots:track", args=[pilot.tracking_code])
+    return reverse("partners:track", args=[pilot.tracking_code])
 
 
 def _clicks(pilot: Pilot) -> dict:
@@ -52,13 +52,13 @@ def test_a_click_keeps_nothing_but_the_date():
 
 
 def test_the_code_works_typed_in_lower_case(pilot):
-    response = Client().get(reverse("pilots:track", args=[pilot.tracking_code.lower()]))
+    response = Client().get(reverse("partners:track", args=[pilot.tracking_code.lower()]))
     assert response["Location"] == LANDING
     assert _clicks(pilot) == {TODAY: 1}
 
 
 def test_an_unknown_code_is_not_found(pilot):
-    assert Client().get(reverse("pilots:track", args=["ZZZZZZ"])).status_code == 404
+    assert Client().get(reverse("partners:track", args=["ZZZZZZ"])).status_code == 404
     assert not ClickDay.objects.exists()
 
 

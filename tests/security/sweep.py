@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from pilots.models import ReminderPreference
+from accounts.models import ReminderPreference
 from semaforo.lib.codes import random_token
 from tests.test_isolation import WorkspaceA, _walk, kwarg_values
 
@@ -21,8 +21,8 @@ def _public_values(a: WorkspaceA) -> dict[str, dict[str, str]]:
     tokens on different pages)."""
     pilot = a.pilot
     values = {
-        "pilots:partner": {"token": pilot.partner_token},
-        "pilots:track": {"tracking_code": pilot.tracking_code},
+        "partners:page": {"token": pilot.partner_token},
+        "partners:track": {"tracking_code": pilot.tracking_code},
         "pilots:calendar_feed": {"token": ReminderPreference.for_user(a.owner).calendar_token},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(a.owner.pk)),
@@ -32,7 +32,7 @@ def _public_values(a: WorkspaceA) -> dict[str, dict[str, str]]:
     if hasattr(pilot, "one_pager_token"):  # the partner one-pager, made on demand
         pilot.one_pager_token = pilot.one_pager_token or random_token()
         pilot.save(update_fields=["one_pager_token"])
-        values["pilots:one_pager"] = {"token": pilot.one_pager_token}
+        values["partners:one_pager"] = {"token": pilot.one_pager_token}
     return values
 
 

@@ -23,9 +23,9 @@ CSRF_EXEMPT: dict[str, str] = {}
 # Public pages (no login, the secret is in the link) that never take a POST, so there is
 # nothing to forge: each answers 405 even to a POST that carries a valid token.
 PUBLIC_GET_ONLY = {
-    "pilots:track": "the tracked link on the pilot card: counts a click and redirects",
+    "partners:track": "the tracked link on the pilot card: counts a click and redirects",
     "pilots:calendar_feed": "a read-only calendar feed that calendar apps fetch",
-    "healthz": "the load balancer's probe: SELECT 1, nothing written",
+    "healthz": "the load balancer's probe: one read, nothing written",
     "password_reset_done": "a confirmation page",
     "password_reset_complete": "a confirmation page",
 }
@@ -69,7 +69,7 @@ def test_the_sweep_covers_forms_htmx_views_and_public_pages(a):
     names = {name for name, _url in all_urls(a)}
     assert {"login", "logout", "password_reset", "accounts:signup"} <= names
     assert {"candidates:checklist", "candidates:archive", "pilots:result_add"} <= names
-    assert {"pilots:partner", "accounts:invitation", "accounts:set_language"} <= names
+    assert {"partners:page", "accounts:invitation", "accounts:set_language"} <= names
     assert set(PUBLIC_GET_ONLY) <= names
 
 

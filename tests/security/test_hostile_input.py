@@ -75,7 +75,7 @@ def _status(client: Client, method: str, url: str) -> int | str:
 
 def test_the_sweep_puts_junk_in_every_argument_of_every_url(a):
     names = {name for name, _what, _url in _hostile_urls(a)}
-    public = {"pilots:track", "pilots:partner", "pilots:one_pager", "pilots:calendar_feed"}
+    public = {"partners:track", "partners:page", "partners:one_pager", "pilots:calendar_feed"}
     assert public | {"accounts:invitation", "password_reset_confirm"} <= names
     assert {"candidates:detail", "candidates:evaluation", "pilots:detail", "pilots:create"} <= names
 
@@ -215,7 +215,7 @@ FORMS = {
         ("notes",),
     ),
     "partner's referral": FormCase(
-        lambda a: reverse("pilots:partner", args=[a.pilot.partner_token]),
+        lambda a: reverse("partners:page", args=[a.pilot.partner_token]),
         "note",
         {},
         ("note",),

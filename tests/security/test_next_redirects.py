@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.services import create_workspace
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +83,7 @@ def test_the_language_switch_ignores_a_next_that_leaves_the_site(owner_client, n
 
 @pytest.mark.parametrize("next_url", OFF_SITE + NOT_A_PATH)
 def test_the_workspace_switch_ignores_a_next_that_leaves_the_site(owner, owner_client, next_url):
-    other = create_workspace(owner, "Café Sol")
+    other = owner.create_workspace("Café Sol")
     response = owner_client.post(
         reverse("accounts:switch"), {"workspace": other.code, "next": next_url}
     )

@@ -1,5 +1,5 @@
 """Brakes on abuse: login lockout (django-axes), and throttles on sign-up, password reset
-and the partner page (semaforo/lib/throttle.py, counted in the database cache)."""
+and the partner page (semaforo/lib/throttle.py, counted in a table: semaforo.models.Throttle)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.views import RESET_LIMIT_PER_EMAIL, RESET_LIMIT_PER_IP, SIGNUP_LIMIT
-from pilots import views as pilots_views
+from partners import views as partner_views
+from semaforo import models as semaforo_models
 from semaforo.lib import throttle
+from semaforo.models import Throttle
 from tests.conftest import PASSWORD, make_candidate
 from tests.pilots.conftest import make_pilot
 
@@ -271,11 +270,11 @@ def partner_url(workspace, owner, monkeypatch) -> str:
     # A smaller limit than PARTNER_IP_LIMIT's 60: the same code path, a quicker test.
     monkeypatch.setattr(pilots_views, "PARTNER_IP_LIMIT", 5)
     pilot = make_pilot(make_candidate(workspace, "Spa Serena", ticks=4), owner)
-    return reverse("pilots:partner", args=[pilot.partner_token])
+    return reverse("partners:page", args=[pilot.partner_token])
 
 
 def test_the_partner_page_takes_60_requests_per_address_in_10_minutes():
-    assert (pilots_views.PARTNER_IP_LIMIT, pilots_views.PARTNER_IP_WINDOW) == (60, 600)
+    assert (partner_views.PARTNER_IP_LIMIT, partner_views.PARTNER_IP_WINDOW) == (60, 600)
 
 
 def test_the_partner_page_is_limited_per_address(partner_url, clock):
@@ -294,7 +293,7 @@ def test_the_partner_page_is_limited_per_address(partner_url, clock):
 
 def test_guessing_partner_tokens_counts_toward_the_same_limit(partner_url, clock):
     for n in range(5):
-        url = reverse("pilots:partner", args=[f"guess-{n}"])
+        url = reverse("partners:page", args=[f"guess-{n}"])
         assert Client().get(url, REMOTE_ADDR=HOME_IP).status_code == 404
     assert Client().get(partner_url, REMOTE_ADDR=HOME_IP).status_code == 429
 
@@ -311,19 +310,48 @@ def test_a_window_counts_hits_up_to_the_limit_then_refuses(db, clock):
     assert throttle.allow("test", "who", limit=3, window=60)
 
 
-def test_the_counts_live_in_the_database_shared_by_all_processes(db):
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+def test_the_counts_live_in_the_database_shared_by_all_processes(db, clock):
+    throttle.allow("test", "who@example.com", limit=3, window=60)
+    throttle.allow("test", "who@example.com", limit=3, window=60)
+    counter = Throttle.objects.get()
+    assert counter.count == 2
+    assert counter.key.startswith("test:")
+    assert "who" not in counter.key  # hashed: no addresses or emails in the table
+
+
+def test_a_window_of_any_length_counts(db, clock):
+    day = 24 * 60 * 60  # windows start at midnight UTC; START is 10:00
+    results = [throttle.allow("test", "who", limit=2, window=day) for _ in range(3)]
+    assert results == [True, True, False]
+    clock.shift(timedelta(hours=13, minutes=59))
+    assert not throttle.allow("test", "who", limit=2, window=day)
+    clock.shift(timedelta(minutes=1))
+    assert throttle.allow("test", "who", limit=2, window=day)
+
+
+def test_a_new_counter_clears_the_ended_windows(db, clock):
     throttle.allow("test", "who", limit=3, window=60)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM semaforo_cache WHERE cache_key LIKE %s", ["%throttle:test:%"]
-        )
-        assert cursor.fetchone() == (1,)
+    throttle.allow("other-scope", "someone-else", limit=3, window=3600)
+    clock.shift(timedelta(seconds=60))
+    throttle.allow("test", "who", limit=3, window=60)
+    assert Throttle.objects.count() == 2  # the hour's counter is still running
+    assert Throttle.objects.get(key__startswith="test:").count == 1
 
 
-def test_a_window_longer_than_the_cache_timeout_is_refused(db):
-    with pytest.raises(ImproperlyConfigured):
-        throttle.allow("test", "who", limit=3, window=cache.default_timeout + 1)
+def test_a_counter_made_at_the_same_moment_by_another_request_counts_this_hit(
+    db, clock, monkeypatch
+):
+    increment = semaforo_models._increment
+
+    def another_request_creates_it_first(counter):
+        monkeypatch.setattr(semaforo_models, "_increment", increment)  # once
+        throttle.allow("test", "who", limit=2, window=60)
+        return None  # this request had found no counter, just before
+
+    monkeypatch.setattr(semaforo_models, "_increment", another_request_creates_it_first)
+    assert throttle.allow("test", "who", limit=2, window=60)
+    assert Throttle.objects.get().count == 2
+    assert not throttle.allow("test", "who", limit=2, window=60)
 
 
 def test_the_client_address_is_the_connection_unless_behind_the_proxy(settings):

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Invitation
-from pilots.models import Pilot, ReminderPreference
+from accounts.models import Invitation, ReminderPreference
+from pilots.models import Pilot
 from semaforo.lib.codes import random_token
 
 pytestmark = pytest.mark.django_db

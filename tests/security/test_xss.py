@@ -18,10 +18,8 @@ from django.db import models
 from django.test import Client
 from django.utils.html import escape
 
-from accounts import services as account_services
 from accounts.models import Role
 from pilots import reminders
-from pilots import services as pilot_services
 from pilots.models import CoordinationEntry, Pilot, ReminderKind, ResultEntry, Source
 from tests.conftest import client_for
 from tests.security.sweep import all_urls
@@ -87,8 +85,8 @@ def planted(a: WorkspaceA) -> dict[str, str]:
     poison(
         CoordinationEntry(pilot=pilot, date=pilot.start_date, minutes=30, kind="meeting"), planted
     )
-    review = pilot_services.record_review(
-        pilot, a.owner, {"decision": "extend", "new_review_date": pilot.review_date + timedelta(1)}
+    review = pilot.record_review(
+        a.owner, {"decision": "extend", "new_review_date": pilot.review_date + timedelta(1)}
     )
     poison(review, planted)
     return planted
@@ -148,8 +146,8 @@ KEY_PAGES = {
     "pilots:detail",
     "pilots:list",
     "pilots:review",
-    "pilots:partner",
-    "pilots:dashboard",
+    "partners:page",
+    "dashboard:home",
     "accounts:members",
     "accounts:invitation",
 }
@@ -200,7 +198,7 @@ def test_exports_and_calendar_files_are_not_html(a, planted):
 
 
 def test_emails_escape_names_and_offers_in_their_html(a, planted, mailoutbox):
-    account_services.send_invitation(a.invitation)
+    a.invitation.send()
     pilot = Pilot.objects.with_totals().select_related("candidate", "workspace").get(pk=a.pilot.pk)
     membership = a.owner.memberships.get(role=Role.OWNER)
     reminders.build_reminder_email(

@@ -10,10 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import Membership, Role, User, Workspace
-from candidates.criteria import CRITERION_FIELDS
+from accounts.models import User, Workspace
+from candidates.criteria import CRITERION_FIELDS, FILTER_FIELDS
 from candidates.models import Candidate, Evaluation, Kind, Status
-from pilots import services
 from pilots.models import (
     CoordinationEntry,
     CoordinationKind,
@@ -68,10 +67,9 @@ class Command(BaseCommand):
             user.save()
         workspace = Workspace.objects.filter(memberships__user=user, name=DEMO_WORKSPACE).first()
         if workspace is None:
-            workspace = Workspace.objects.create(
-                name=DEMO_WORKSPACE, time_zone="America/Argentina/Buenos_Aires", currency="ARS"
+            workspace = user.create_workspace(
+                DEMO_WORKSPACE, time_zone="America/Argentina/Buenos_Aires", currency="ARS"
             )
-            Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
             self._fill(workspace, user)
             self.stdout.write(self.style.SUCCESS("Demo workspace created."))
         else:
@@ -86,33 +84,32 @@ class Command(BaseCommand):
         # margin and revenue at plausible prices.
         settings_.hourly_value = Decimal("20000")
         settings_.save()
-        candidates = {}
-        for name, business, kind, assets, ticks, answers in CANDIDATES:
-            candidate = Candidate.objects.create(
-                workspace=workspace,
-                name=name,
-                business_type=business,
-                kind=kind,
-                assets=assets,
-                status=Status.EVALUATED,
-            )
-            if answers:
-                (
-                    candidate.filter_customer,
-                    candidate.filter_channel,
-                    candidate.filter_asset,
-                    candidate.filter_execution,
-                    candidate.filter_measure,
-                ) = answers
-                candidate.save()
-            evaluation = Evaluation.start(candidate)
-            for field in CRITERION_FIELDS[:ticks]:
-                setattr(evaluation, field, True)
-            evaluation.rescore()
-            evaluation.save()
-            candidates[name] = candidate
-
+        candidates = {row[0]: self._candidate(workspace, *row) for row in CANDIDATES}
         today = workspace.today()
+        self._running_pilots(candidates, user, today)
+        self._finished_pilots(candidates, user, today)
+
+    def _candidate(self, workspace, name, business, kind, assets, ticks, answers) -> Candidate:
+        candidate = Candidate.objects.create(
+            workspace=workspace,
+            name=name,
+            business_type=business,
+            kind=kind,
+            assets=assets,
+            status=Status.EVALUATED,
+        )
+        if answers:
+            for field, answer in zip(FILTER_FIELDS, answers, strict=True):
+                setattr(candidate, field, answer)
+            candidate.save()
+        evaluation = Evaluation.start(candidate)
+        for field in CRITERION_FIELDS[:ticks]:
+            setattr(evaluation, field, True)
+        evaluation.rescore()
+        evaluation.save()
+        return candidate
+
+    def _running_pilots(self, candidates: dict, user: User, today) -> None:
         # A pilot whose day-14 review is today.
         due = self._pilot(
             candidates["Estudio de Yoga Prana"],
@@ -140,7 +137,17 @@ class Command(BaseCommand):
         overdue.results.create(
             date=today - timedelta(days=6), referrals=1, sales=1, revenue=Decimal("30000")
         )
-        # Two finished pilots: one promoted to an alliance, one stopped at its review.
+        for days, minutes, kind in [
+            (16, 90, CoordinationKind.MEETING),
+            (10, 45, CoordinationKind.MESSAGES),
+            (5, 60, CoordinationKind.ADJUSTMENTS),
+        ]:
+            CoordinationEntry.objects.create(
+                pilot=overdue, date=today - timedelta(days=days), minutes=minutes, kind=kind
+            )
+
+    def _finished_pilots(self, candidates: dict, user: User, today) -> None:
+        """Two finished pilots: one promoted to an alliance, one stopped at its review."""
         for name, decision, sales in [
             ("Centro de Estética Luna", Decision.PROMOTE, 4),
             ("Tienda Naturista Verde", Decision.STOP_OPEN_REFERRAL, 0),
@@ -159,15 +166,7 @@ class Command(BaseCommand):
                 sales=sales,
                 revenue=Decimal(30000 * sales),
             )
-            services.record_review(finished, user, {"decision": decision})
-        for days, minutes, kind in [
-            (16, 90, CoordinationKind.MEETING),
-            (10, 45, CoordinationKind.MESSAGES),
-            (5, 60, CoordinationKind.ADJUSTMENTS),
-        ]:
-            CoordinationEntry.objects.create(
-                pilot=overdue, date=today - timedelta(days=days), minutes=minutes, kind=kind
-            )
+            finished.record_review(user, {"decision": decision})
 
     def _pilot(self, candidate, user, start, length, *, offer, script, review_after=14) -> Pilot:
         pilot = Pilot(
@@ -180,4 +179,4 @@ class Command(BaseCommand):
             target=5,
             margin_per_sale=Decimal("12000"),
         )
-        return services.start_pilot(pilot, candidate, user)
+        return pilot.start(candidate, user)

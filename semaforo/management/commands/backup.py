@@ -30,9 +30,8 @@ def backup_sqlite(source: sqlite3.Connection, target: Path) -> None:
     destination = sqlite3.connect(partial)
     try:
         # All pages in one step: a multi-step copy restarts whenever another process writes.
+        # Closing the copy checkpoints it: one self-contained file, no -wal beside it.
         source.backup(destination)
-        # A single self-contained file (the app switches a restored copy back to WAL).
-        destination.execute("PRAGMA journal_mode=DELETE")
     finally:
         destination.close()
     os.replace(partial, target)

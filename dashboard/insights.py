@@ -142,8 +142,9 @@ def _start_light(row: dict) -> Light | None:
     return Light(row["start_evaluation__colour"])
 
 
-def insights_context(workspace: Workspace) -> dict:
-    rows = list(
+def _finished_rows(workspace: Workspace) -> list[dict]:
+    """Each finished pilot, newest first: its outcome and totals, and its start checklist."""
+    return list(
         Pilot.objects.for_workspace(workspace)
         .filter(status=PilotStatus.FINISHED)
         .with_totals()
@@ -161,6 +162,10 @@ def insights_context(workspace: Workspace) -> dict:
             *(f"start_evaluation__{name}" for name in CRITERION_FIELDS),
         )
     )
+
+
+def _tally(rows: list[dict]) -> tuple[dict, list[CriterionRow]]:
+    """The finished pilots grouped by the light at their start, and by each criterion."""
     colours = {light: ColourRow(light) for light in Light}
     criteria = [CriterionRow(criterion) for criterion in CRITERIA]
     for row in rows:
@@ -173,6 +178,12 @@ def insights_context(workspace: Workspace) -> dict:
         for criterion_row in criteria:
             ticked = row[f"start_evaluation__{criterion_row.criterion.field}"]
             (criterion_row.ticked if ticked else criterion_row.unticked).add(row)
+    return colours, criteria
+
+
+def insights_context(workspace: Workspace) -> dict:
+    rows = _finished_rows(workspace)
+    colours, criteria = _tally(rows)
     for row in rows:
         row["outcome_label"] = Outcome(row["outcome"]).label
         if row["light"]:

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 from accounts.models import Workspace
-from pilots.models import CoordinationEntry, Pilot, PilotSettings
+from pilots.models import CoordinationEntry, Pilot, PilotSettings, is_expensive_hobby
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -66,7 +66,8 @@ class CostCheck:
         if not self.has_both_sides():
             return False
         # Compared times 7, so that a 15-day pilot is not rounded into (or out of) a hobby.
-        return self._cost_times_seven() > DAYS_A_WEEK * self.expected_sales * self.margin_per_sale
+        margin_times_seven = DAYS_A_WEEK * self.expected_sales * self.margin_per_sale
+        return is_expensive_hobby(self._cost_times_seven(), margin_times_seven)
 
     def _cost_times_seven(self) -> Decimal:
         return self.weekly_hours * self.length_days * self.hourly_value

@@ -7,12 +7,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from pilots.models import ReminderPreference
+from accounts.models import ReminderPreference
 from tests.pilots.conftest import assert_login_required, body
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("pilots:preferences")
+URL = reverse("accounts:preferences")
 
 
 def _field_block(page: str, name: str) -> str:

@@ -5,24 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.models import Workspace
 from candidates.models import Candidate, Evaluation, Status
 from candidates.scoring import Colour, Light
 from pilots.models import (
     CoordinationEntry,
-    JobHeartbeat,
     Pilot,
     PilotStatus,
     ResultEntry,
     Review,
 )
-from pilots.reminders import JOB_NAME
 
 ACTIVE_PAGE_SIZE = 10
 DUE_LIMIT = 20
@@ -82,26 +78,6 @@ def _best_candidates(workspace: Workspace) -> list[Candidate]:
     return best
 
 
-def _hobby_alerts(pilots):
-    """Active pilots where coordination costs more than the margin earned, in SQL (each
-    pilot's time priced at its own hourly value)."""
-    money = DecimalField(max_digits=30, decimal_places=4)
-    # Divided by a bound decimal: SQLite stores a whole hourly value as an integer and would
-    # divide integers (13 min at 50 → 10, not 10.83); a bound decimal makes it divide REALs.
-    cost = ExpressionWrapper(
-        Cast(F("total_minutes"), money) * F("hourly_value") / Value(Decimal(60), money),
-        output_field=money,
-    )
-    margin = ExpressionWrapper(
-        Cast(F("total_sales"), money) * F("margin_per_sale"), output_field=money
-    )
-    return (
-        pilots.annotate(cost=cost, margin=margin)
-        .filter(total_minutes__gt=0, cost__gt=F("margin"))
-        .order_by("review_date", "id")
-    )
-
-
 def _recent_activity(workspace: Workspace) -> list[dict]:
     """The latest results, coordination and reviews, merged (three small queries, each
     reading the newest rows of the workspace from an index)."""
@@ -122,7 +98,7 @@ def _recent_activity(workspace: Workspace) -> list[dict]:
 
 def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
     pilots = Pilot.objects.for_workspace(workspace).active().select_related("candidate")
-    active = pilots.with_totals()
+    active = pilots.with_costs()
     # The due list shows no totals. One more than shown, to know whether to link to all.
     due = list(
         pilots.filter(review_date__lte=today).order_by("review_date", "candidate__name", "id")[
@@ -139,8 +115,7 @@ def dashboard_context(workspace: Workspace, today: date, page_number) -> dict:
         "running": running,
         "colour_counts": _colour_counts(workspace),
         "best": _best_candidates(workspace),
-        "hobbies": list(_hobby_alerts(active)[:10]),
+        "hobbies": list(active.expensive_hobbies().order_by("review_date", "id")[:10]),
         "recent": _recent_activity(workspace),
         "has_candidates": Evaluation.objects.filter(workspace=workspace).exists(),
-        "heartbeat": JobHeartbeat.objects.filter(name=JOB_NAME).first(),
     }

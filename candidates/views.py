@@ -25,7 +25,7 @@ from candidates.forms import (
     ScoringSettingsForm,
 )
 from candidates.models import Candidate, Evaluation, ScoringSettings, Status
-from candidates.scoring import MAX_SCORE, PRESETS, Rule, bands
+from candidates.scoring import PRESETS, Rule, bands
 from semaforo.lib import once
 from semaforo.lib.loaded_values import tell_what_was_kept
 from semaforo.lib.redirects import local_next
@@ -48,9 +48,7 @@ def candidate_list(request):
     form = CandidateFilterForm(request.GET or None)
     queryset = form.filter(Candidate.objects.for_workspace(request.workspace).with_current())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page}
     # htmx swaps only the results; a history restore (back button) needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "candidates/list.html#results" if partial else "candidates/list.html"
@@ -126,7 +124,6 @@ def checklist_context(candidate: Candidate, evaluation: Evaluation, form=None) -
         "candidate": candidate,
         "evaluation": evaluation,
         "form": form or ChecklistForm(instance=evaluation),
-        "max_score": MAX_SCORE,
     }
 
 
@@ -205,7 +202,7 @@ def checklist_save(request, code: str):
             return redirect(local_next(request) or reverse("candidates:detail", args=[code]))
     if request.htmx:
         # The light alone (about half a kilobyte): the boxes are already on the page.
-        context = {"evaluation": evaluation, "form": form, "max_score": MAX_SCORE}
+        context = {"evaluation": evaluation, "form": form}
         return render(request, "candidates/_checklist.html#light", context)
     context = _detail_context(_get_candidate_for(request, code), evaluation, form)
     return render(request, "candidates/detail.html", context, status=400)
@@ -262,7 +259,7 @@ def evaluation_detail(request, code: str, evaluation_code: str):
     return render(
         request,
         "candidates/evaluation.html",
-        {"candidate": candidate, "evaluation": evaluation, "max_score": MAX_SCORE},
+        {"candidate": candidate, "evaluation": evaluation},
     )
 
 
@@ -354,7 +351,6 @@ def print_evaluation(request, code: str):
     context = {
         "candidate": candidate,
         "evaluation": candidate.current_evaluation(),
-        "max_score": MAX_SCORE,
     }
     return render(request, "candidates/print_evaluation.html", context)
 

@@ -24,6 +24,7 @@ from accounts.models import User, Workspace
 from candidates.models import Candidate, Evaluation, Status
 from semaforo.lib.codes import random_code, random_token
 from semaforo.lib.fields import WorkspaceCopyField
+from semaforo.models import Throttle
 
 MIN_DAYS, MAX_DAYS = 14, 28
 DEFAULT_REVIEW_AFTER_DAYS = 14
@@ -181,7 +182,7 @@ class Appended(Enum):
 
 
 # The partner page accepts this many entries per pilot in this window (flood control).
-PARTNER_LIMIT, PARTNER_WINDOW = 10, timedelta(minutes=10)
+PARTNER_LIMIT, PARTNER_WINDOW = 10, 10 * 60  # entries, seconds
 
 
 def is_expensive_hobby(cost: Decimal, margin: Decimal) -> bool:
@@ -480,7 +481,9 @@ class Pilot(models.Model):
         model = type(entry)
         if entry.form_token and model.objects.filter(form_token=entry.form_token).exists():
             return Appended.DUPLICATE
-        if flood_limit and self.results.is_flooded():
+        if flood_limit and not Throttle.objects.hit(
+            "partner-pilot", self.code, limit=PARTNER_LIMIT, window=PARTNER_WINDOW
+        ):
             return Appended.FLOODED
         self.check_room_for(entry)
         entry.pilot = self
@@ -610,11 +613,6 @@ class ResultEntryQuerySet(models.QuerySet):
         lines = self.filter(pilot=pilot, form_token=token, created_by=user, created_at__gte=recent)
         deleted, _rows = lines.delete()
         return bool(deleted)
-
-    def is_flooded(self) -> bool:
-        """The partner page's flood control, on one pilot's results."""
-        since = timezone.now() - PARTNER_WINDOW
-        return self.filter(source=Source.PARTNER, created_at__gte=since).count() >= PARTNER_LIMIT
 
 
 class ResultEntry(models.Model):

@@ -79,7 +79,7 @@ def pilot_list(request):
     if only_due:
         pilots = pilots.due(today)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "today": today, "only_due": only_due, "query": "due=1" * only_due}
+    context = {"page": page, "today": today, "only_due": only_due}
     return render(request, "pilots/list.html", context)
 
 

@@ -22,7 +22,9 @@ def home(request):
 def healthz(request):
     """200 while the database answers, 503 when it does not (no login, tiny body)."""
     try:
-        ContentType.objects.exists()  # one indexed read of a table every install has
+        # One read of a small table every install has: the database answers, and it has
+        # been migrated (a fresh server that skipped `migrate` is not ready either).
+        ContentType.objects.exists()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

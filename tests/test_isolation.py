@@ -19,6 +19,7 @@ from accounts.models import Invitation, User, Workspace
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation
 from pilots.models import Measurement, Pilot
+from semaforo.models import Throttle
 from tests.conftest import make_candidate
 
 pytestmark = pytest.mark.django_db
@@ -151,11 +152,12 @@ def swept_urls(a: WorkspaceA) -> list[tuple[str, str]]:
 
 
 def snapshot() -> dict[str, list[dict]]:
-    """Every row the app keeps (sessions aside): what a forbidden request must not touch."""
+    """Every row the app keeps (sessions and throttle counters aside): what a forbidden
+    request must not touch."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
-        if model is not Session
+        if model not in (Session, Throttle)
     }
 
 

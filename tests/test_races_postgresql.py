@@ -17,7 +17,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
 from django.test import Client
@@ -98,13 +97,6 @@ def spa(workspace):
 @pytest.fixture
 def due_pilot(spa, owner) -> Pilot:
     return make_pilot(spa, owner, start_date=timezone.localdate() - timedelta(days=14))
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle_counts_from_earlier_tests():
-    # The throttle counters live in the database cache table, which the flush between
-    # transactional tests does not empty.
-    cache.clear()
 
 
 def test_a_double_click_on_start_starts_one_pilot(owner_client, spa):

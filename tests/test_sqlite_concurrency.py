@@ -66,7 +66,7 @@ import django
 django.setup()
 from accounts.models import User
 from candidates.models import Candidate, Evaluation
-workspace = create_workspace(User.objects.create_user("owner@example.com"), "Concurrencia")
+workspace = User.objects.create_user("owner@example.com").create_workspace("Concurrencia")
 Evaluation.start(Candidate.objects.create(workspace=workspace, name="shared"))
 """
 

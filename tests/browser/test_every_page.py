@@ -57,6 +57,7 @@ NOT_PAGES = {
     "pilots:ics": "a calendar file",
     "pilots:calendar_feed": "a calendar feed",
     "partners:track": "a redirect to the partner's landing page",
+    "preferences_moved": "a redirect to the preferences page, for links in old emails",
     "bench_ping": "a benchmark endpoint (only with BENCHMARK_VIEWS)",
 }
 # Django's admin is for the site's staff, not for the members of a workspace.

@@ -46,7 +46,7 @@ def _tick(client, candidate, **answers):
 
 
 def _light(page: str) -> str:
-    match = re.search(r'<div class="light light-(\w+)" data-colour="\w+">(.*?)</div>', page, re.S)
+    match = re.search(r'<div [^>]*\bdata-colour="(\w+)"[^>]*>(.*?)</div>', page, re.S)
     assert match, "no light on the page"
     return match[1] + ": " + " ".join(re.sub(r"<[^>]+>", " ", match[2]).split())
 

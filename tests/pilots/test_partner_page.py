@@ -112,7 +112,7 @@ def test_the_eleventh_entry_within_ten_minutes_is_refused(pilot, clock):
     assert _partner_entries(pilot).count() == 11
 
 
-def test_the_limit_counts_per_pilot(pilot, workspace):
+def test_the_limit_counts_per_pilot(pilot, workspace, clock):
     other = make_pilot(make_candidate(workspace, "Café Sol", ticks=4))
     for _ in range(10):
         Client().post(_url(pilot))

@@ -286,10 +286,10 @@ def test_the_email_names_the_candidate_and_links_to_the_review(
     # 90 minutes at 20 an hour, against one sale at 25 of margin.
     assert "Cost of coordination: $30" in message.body
     assert "Margin earned: $25" in message.body
-    assert f"{SITE}/preferences/" in message.body
+    assert f"{SITE}/accounts/preferences/" in message.body
     html = html_of(message)
     assert f'href="{review_url}"' in html
-    assert f'href="{SITE}/preferences/"' in html
+    assert f'href="{SITE}/accounts/preferences/"' in html
     assert "3 referrals, 1 sale" in html
 
 

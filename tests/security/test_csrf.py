@@ -25,7 +25,7 @@ CSRF_EXEMPT: dict[str, str] = {}
 PUBLIC_GET_ONLY = {
     "partners:track": "the tracked link on the pilot card: counts a click and redirects",
     "pilots:calendar_feed": "a read-only calendar feed that calendar apps fetch",
-    "healthz": "the load balancer's probe: one read, nothing written",
+    "healthz": "the load balancer's probe: the database answers, nothing written",
     "password_reset_done": "a confirmation page",
     "password_reset_complete": "a confirmation page",
 }

@@ -25,6 +25,9 @@ django.setup()
 from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
+from django.core.management import call_command
+
+call_command("migrate", verbosity=0)  # as every production install does first
 
 # The manifest storage needs collectstatic, which this probe does not run.
 storages = {**settings.STORAGES, "staticfiles": {

@@ -268,7 +268,7 @@ def test_reset_requests_from_one_address_are_limited_per_hour(owner, clock, mail
 @pytest.fixture
 def partner_url(workspace, owner, monkeypatch) -> str:
     # A smaller limit than PARTNER_IP_LIMIT's 60: the same code path, a quicker test.
-    monkeypatch.setattr(pilots_views, "PARTNER_IP_LIMIT", 5)
+    monkeypatch.setattr(partner_views, "PARTNER_IP_LIMIT", 5)
     pilot = make_pilot(make_candidate(workspace, "Spa Serena", ticks=4), owner)
     return reverse("partners:page", args=[pilot.partner_token])
 

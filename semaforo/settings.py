@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "accounts",
     "candidates",
     "pilots",
-    "alliances",
     "dashboard",
     "partners",
 ]

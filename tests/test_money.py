@@ -77,7 +77,7 @@ def test_nothing_shows_nothing_and_an_unknown_currency_shows_the_number_alone():
 
 
 def test_big_amounts_and_counts_are_grouped():
-    # The largest totals the columns hold (pilots/models.py: MAX_TOTAL_REVENUE and counts).
+    # The largest totals the columns hold (pilots/models/pilot.py: MAX_TOTAL_REVENUE and counts).
     assert format_money(Decimal("9999999999999.99"), "ARS", "es-ar") == "$9.999.999.999.999,99"
     assert format_number(1_000_000_000, "es") == "1.000.000.000"
     assert format_number(1_000_000_000, "en") == "1,000,000,000"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Invitation, Membership, User, Workspace
+from accounts.models import Invitation, Membership, ReminderPreference, User, Workspace
 
 
 @admin.register(User)
@@ -34,3 +34,12 @@ class WorkspaceAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "workspace", "role", "expires_at", "accepted_at", "revoked_at"]
     raw_id_fields = ["workspace", "invited_by"]
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "enabled", "days_ahead"]
+    list_filter = ["enabled", "days_ahead"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+    exclude = ["calendar_token"]  # a secret: whoever has it reads the user's review dates

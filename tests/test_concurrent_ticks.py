@@ -40,7 +40,10 @@ from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Evaluation
 from tests.conftest import make_candidate
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.slow,  # threads or processes at once: -m "not slow" leaves them out
+    pytest.mark.django_db(transaction=True),
+]
 
 ROUNDS = 10
 CSRF_HEADER = re.compile(r"hx-headers='(\{[^']*\})'")

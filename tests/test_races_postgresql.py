@@ -31,6 +31,7 @@ from tests.page_forms import form_on
 from tests.pilots.conftest import make_pilot, pilot_data
 
 pytestmark = [
+    pytest.mark.slow,  # threads or processes at once: -m "not slow" leaves them out
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="needs PostgreSQL for real concurrent transactions (CI's PostgreSQL leg)",

@@ -98,6 +98,7 @@ def sqlite_file(tmp_path) -> tuple[Path, dict]:
     return path, env
 
 
+@pytest.mark.slow  # processes at once: `pytest -m "not slow"` leaves it out
 def test_two_processes_write_at_once_without_database_is_locked(sqlite_file, tmp_path):
     path, env = sqlite_file
     with sqlite3.connect(path) as db:

@@ -18,10 +18,14 @@ from django.urls import reverse
 from candidates.models import Candidate, PendingImport
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL for real concurrent requests (set DATABASE_URL; CI's PostgreSQL leg)",
-)
+pytestmark = [
+    pytest.mark.slow,  # threads or processes at once: -m "not slow" leaves them out
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="needs PostgreSQL for real concurrent "
+        "requests (set DATABASE_URL; CI's PostgreSQL leg)",
+    ),
+]
 
 ROUNDS = 10
 ROWS = 20

@@ -27,10 +27,14 @@ from pilots.models import Reminder, ReminderState
 from tests.conftest import make_user
 from tests.pilots.conftest import TODAY, bulk_pilots
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL for real concurrent runners (set DATABASE_URL; CI's PostgreSQL leg)",
-)
+pytestmark = [
+    pytest.mark.slow,  # threads or processes at once: -m "not slow" leaves them out
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="needs PostgreSQL for real concurrent "
+        "runners (set DATABASE_URL; CI's PostgreSQL leg)",
+    ),
+]
 
 PILOTS = 60  # bulk_pilots: a third overdue, a third due today, a third not yet
 MEMBERS = 3

@@ -13,6 +13,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# Processes at once: `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
+
 PROCESSES, HITS, LIMIT = 3, 30, 50
 # Mid-hour, so that every hit falls in one window: the workers freeze their clocks here.
 NOW = "2026-12-09T10:30:00+00:00"

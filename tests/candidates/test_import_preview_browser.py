@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from candidates.models import Candidate
 from tests.browser.conftest import PHONE, browser, log_in  # noqa: F401 (the fixture)
+from tests.browser.test_double_submit import seen
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +90,7 @@ def test_a_double_tap_on_import_imports_the_rows_once(browser, owner, workspace)
 
     page.touchscreen.tap(x, y)
     for _ in range(200):  # until the server has imported the first tap's rows
-        if Candidate.objects.filter(workspace=workspace).exists():
+        if seen(Candidate.objects.filter(workspace=workspace).exists):
             break
         page.wait_for_timeout(25)
     with page.expect_event("framenavigated", lambda frame: frame == page.main_frame):

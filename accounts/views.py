@@ -368,7 +368,7 @@ def preferences(request):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
         return response
     # The feed lists the reviews of the user's pilots; the pilots app serves it.
-    feed = reverse("pilots:calendar_feed", args=[preference.calendar_token])
+    feed = reverse("dashboard:calendar_feed", args=[preference.calendar_token])
     context = {
         "language_form": language_form,
         "reminder_form": reminder_form,

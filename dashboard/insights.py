@@ -7,10 +7,15 @@ counted in Python, so the page costs the same number of queries for 3 pilots or 
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import Workspace
+from alliances.models import Alliance, add_months
 from candidates.criteria import CRITERIA, CRITERION_FIELDS, Criterion
 from candidates.scoring import Colour, Light
 from pilots.models import Outcome, Pilot, PilotStatus
@@ -18,6 +23,8 @@ from pilots.models import Outcome, Pilot, PilotStatus
 # Below this many pilots in a group, a rate says more about luck than about the criterion.
 SMALL_SAMPLE = 5
 LATEST = 10
+# How long after it started an alliance is looked at again: still active, or not?
+MILESTONES = (3, 6)
 
 # The bar chart's geometry. Text and rows are in CSS pixels, so the labels keep their size
 # (13–14 px) on a phone; the bars are drawn in a nested SVG that stretches to CHART_BAR_SHARE
@@ -150,6 +157,7 @@ def _finished_rows(workspace: Workspace) -> list[dict]:
         .with_totals()
         .order_by("-finished_at", "-id")
         .values(
+            "id",
             "code",
             "candidate__name",
             "outcome",
@@ -181,6 +189,75 @@ def _tally(rows: list[dict]) -> tuple[dict, list[CriterionRow]]:
     return colours, criteria
 
 
+@dataclass
+class Milestone:
+    """Alliances old enough to look at `months` after they started, and those of them still
+    active then (one that ended before counts as not)."""
+
+    months: int
+    reached: int = 0
+    active: int = 0
+
+    def add(self, started: date, ended: date | None, today: date) -> None:
+        when = add_months(started, self.months)
+        if when <= today:
+            self.reached += 1
+            self.active += ended is None or ended >= when
+
+    @property
+    def is_small(self) -> bool:
+        return self.reached < SMALL_SAMPLE
+
+
+@dataclass
+class LastingRow:
+    """The pilots promoted with one light at their start, and the alliances that came of
+    them: how many started, and how many were still active 3 and 6 months later."""
+
+    colour: Light
+    promoted: int = 0
+    activated: int = 0
+    milestones: list[Milestone] = field(
+        default_factory=lambda: [Milestone(months) for months in MILESTONES]
+    )
+
+
+def _started_alliances(workspace: Workspace) -> dict[int, tuple[date, date | None]]:
+    """Each promoted pilot's first alliance that became active: (started, ended) as dates
+    where the business is. One query."""
+    zone = zoneinfo.ZoneInfo(workspace.time_zone)
+
+    def day(moment: datetime | None) -> date | None:
+        return moment and timezone.localtime(moment, zone).date()
+
+    rows = (
+        Alliance.objects.for_workspace(workspace)
+        .filter(pilot__isnull=False, activated_at__isnull=False)
+        .order_by("-activated_at", "-id")
+        .values_list("pilot_id", "activated_at", "ended_at")
+    )
+    # Oldest last, so the first alliance of a pilot is the one kept.
+    return {pilot: (day(started), day(ended)) for pilot, started, ended in rows}
+
+
+def _lasting(workspace: Workspace, rows: list[dict]) -> list[LastingRow]:
+    """Of the pilots promoted, by the light at their start: the alliances still active 3 and
+    6 months after they started (a light with no pilot promoted is left out)."""
+    started = _started_alliances(workspace)
+    today = workspace.today()
+    lasting = {light: LastingRow(light) for light in Light}
+    for row in rows:
+        if row["outcome"] != Outcome.PROMOTED or row["light"] is None:
+            continue
+        group = lasting[row["light"]]
+        group.promoted += 1
+        if row["id"] in started:
+            group.activated += 1
+            for milestone in group.milestones:
+                milestone.add(*started[row["id"]], today)
+    return [group for group in lasting.values() if group.promoted]
+
+
 def insights_context(workspace: Workspace) -> dict:
     rows = _finished_rows(workspace)
     colours, criteria = _tally(rows)
@@ -204,4 +281,5 @@ def insights_context(workspace: Workspace) -> dict:
         "chart": chart(criteria),
         "latest": rows[:LATEST],
         "small_sample": SMALL_SAMPLE,
+        "lasting": _lasting(workspace, rows),
     }

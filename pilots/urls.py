@@ -25,5 +25,4 @@ urlpatterns = [
     path("pilots/<code:code>/one-pager-link/", views.one_pager_link, name="one_pager_link"),
     path("pilots/<code:code>/review/", views.review, name="review"),
     path("pilots/<code:code>/review.ics", views.pilot_ics, name="ics"),
-    path("calendar/<token:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -7,16 +7,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import ReminderPreference
 from accounts.workspaces import owner_required, switch_to, workspace_required
 from candidates.forms import ChecklistForm
 from candidates.models import Candidate
 from pilots import csv_export
-from pilots.calendar import build_calendar
+from pilots.calendar import build_calendar, calendar_response
 from pilots.forms import (
     CoordinationForm,
     OnePagerForm,
@@ -386,38 +385,12 @@ def pilot_settings(request):
     return render(request, "pilots/settings.html", {"form": form})
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-@require_GET
-def calendar_feed(request, token: str):
-    """A user's private feed: every active pilot's review, in all of *their* workspaces."""
-    preference = get_object_or_404(
-        ReminderPreference.objects.select_related("user"),
-        calendar_token=token,
-        user__is_active=True,
-    )
-    pilots = (
-        Pilot.objects.active()
-        .filter(workspace__memberships__user=preference.user)
-        .select_related("candidate")
-        .order_by("review_date", "id")
-    )
-    # Calendar apps fetch without the user's browser: their chosen language, if any, wins.
-    with translation.override(preference.user.language or translation.get_language()):
-        content = build_calendar(pilots, "Semáforo", site_url(request))
-    return _calendar_response(content, "semaforo.ics")
-
-
 @require_GET
 @workspace_required
 def pilot_ics(request, code: str):
     pilot = _get_pilot_for(request, code)
     content = build_calendar([pilot], "Semáforo", site_url(request))
-    return _calendar_response(content, f"review-{pilot.code}.ics")
+    return calendar_response(content, f"review-{pilot.code}.ics")
 
 
 @require_GET

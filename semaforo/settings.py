@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "candidates",
     "pilots",
+    "alliances",
     "dashboard",
     "partners",
 ]

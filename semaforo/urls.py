@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("candidates/", include("candidates.urls")),
     path("", include("pilots.urls")),
+    path("alliances/", include("alliances.urls")),
     path("", include("dashboard.urls")),
     path("", include("partners.urls")),
     # The preferences moved to accounts/; links in emails already sent still work.

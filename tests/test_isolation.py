@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, User, Workspace
+from alliances.models import Alliance
 from candidates.criteria import CRITERION_FIELDS
 from candidates.models import Candidate, Evaluation
 from pilots.models import Measurement, Pilot
@@ -37,7 +38,7 @@ PUBLIC = {
     "partners:page",
     # A user's private calendar feed: calendar apps fetch it without a session
     # (tests/pilots/test_calendar.py checks it shows only that user's workspaces).
-    "pilots:calendar_feed",
+    "dashboard:calendar_feed",
     # The partner one-pager: read-only, revocable token (tests/pilots/test_one_pager.py).
     "partners:one_pager",
 }
@@ -75,6 +76,7 @@ class WorkspaceA:
     frozen: Evaluation
     invitation: Invitation
     pilot: Pilot
+    alliance: Alliance | None = None
 
 
 @pytest.fixture
@@ -98,7 +100,10 @@ def a(owner, workspace) -> WorkspaceA:
     invitation = Invitation.objects.create(
         workspace=workspace, email="new@example.com", invited_by=owner
     )
-    return WorkspaceA(workspace, owner, candidate, frozen, invitation, pilot)
+    # An alliance in design, for its URLs (made directly: the sweep needs the pages, not
+    # the method's way to them).
+    alliance = Alliance.objects.create(workspace=workspace, candidate=candidate, created_by=owner)
+    return WorkspaceA(workspace, owner, candidate, frozen, invitation, pilot, alliance)
 
 
 def kwarg_values(a: WorkspaceA) -> dict[str, dict[str, str]]:
@@ -111,6 +116,7 @@ def kwarg_values(a: WorkspaceA) -> dict[str, dict[str, str]]:
         "candidates": {"code": a.candidate.code, "evaluation_code": a.frozen.code},
         "accounts": {"token": a.invitation.token},
         "pilots": {"code": a.pilot.code, "candidate_code": a.candidate.code},
+        "alliances": {"code": a.alliance.code, "candidate_code": a.candidate.code},
     }
 
 

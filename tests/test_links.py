@@ -138,7 +138,7 @@ def test_calendar_links_point_where_the_feed_was_fetched(
     pilot = make_pilot(make_candidate(workspace, ticks=4), owner)
     token = ReminderPreference.for_user(owner).calendar_token
     for url in (
-        reverse("pilots:calendar_feed", args=[token]),
+        reverse("dashboard:calendar_feed", args=[token]),
         reverse("pilots:ics", args=[pilot.code]),
     ):
         calendar = Calendar.from_ical(owner_client.get(url, HTTP_HOST=SERVED).content)

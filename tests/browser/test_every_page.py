@@ -31,9 +31,11 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from accounts.models import Invitation, Membership, Role, User
-from candidates.models import Candidate
+from alliances.models import Alliance, FollowUp
+from candidates.models import Candidate, Kind
 from pilots.models import Decision, Pilot
 from semaforo.lib.codes import random_token
+from tests.alliances.running import log, referral_programme, running
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.test_phone_and_a11y import axe_source, serious_violations  # noqa: F401
 from tests.conftest import client_for, make_candidate, make_user
@@ -54,8 +56,9 @@ NOT_PAGES = {
     "healthz": "JSON for a load balancer",
     "candidates:export": "a CSV download",
     "pilots:export": "a CSV download",
+    "alliances:ledger_export": "a CSV download",
     "pilots:ics": "a calendar file",
-    "pilots:calendar_feed": "a calendar feed",
+    "dashboard:calendar_feed": "a calendar feed",
     "partners:track": "a redirect to the partner's landing page",
     "preferences_moved": "a redirect to the preferences page, for links in old emails",
     "bench_ping": "a benchmark endpoint (only with BENCHMARK_VIEWS)",
@@ -95,6 +98,7 @@ class Sample:
     evaluation_code: str
     invitation: Invitation
     reader: User  # a member who never signs in: their password-reset link stays valid
+    alliances: list[Alliance]  # a referral programme due for review, one in design, a channel
 
     def kwargs(self, name: str, params: tuple[str, ...]) -> list[dict[str, str]]:
         """The path parameters of the URL `name`, once for each variant worth a look."""
@@ -106,14 +110,23 @@ class Sample:
             },
             "accounts:invitation": {"token": self.invitation.token},
             "accounts:invitation_revoke": {"token": self.invitation.token},
-            "partners:page": {"token": pilot.partner_token},
-            "partners:one_pager": {"token": pilot.one_pager_token},
             "password_reset_confirm": {
                 "uidb64": urlsafe_base64_encode(force_bytes(self.reader.pk)),
                 "token": default_token_generator.make_token(self.reader),
             },
         }
+        programme = self.alliances[0]
+        by_name_variants = {
+            # The pilot's pages, and the alliance's (the agreement for the one-pager).
+            "partners:page": [{"token": pilot.partner_token}, {"token": programme.partner_token}],
+            "partners:one_pager": [
+                {"token": pilot.one_pager_token},
+                {"token": programme.one_pager_token},
+            ],
+        }
         namespace = name.partition(":")[0]
+        if name in by_name_variants:
+            return by_name_variants[name]
         if name in by_name:
             return [by_name[name]]
         if not params:
@@ -124,6 +137,8 @@ class Sample:
             return [{"code": candidate.code}, {"code": self.long_candidate.code}]
         if params == ("code",) and namespace == "pilots":
             return [{"code": pilot.code}, {"code": self.finished_pilot.code}]
+        if params == ("code",) and namespace == "alliances":
+            return [{"code": alliance.code} for alliance in self.alliances]
         if params == ("candidate_code",):
             return [{"candidate_code": self.long_candidate.code}]
         pytest.fail(f"no sample value for the parameters {params} of the URL {name!r}")
@@ -175,6 +190,7 @@ def build_sample(workspace, owner: User) -> Sample:
         workspace=workspace, email=f"invitada.{LONG_WORD.lower()}@example.com", invited_by=owner
     )
     owner.create_workspace(f"Segunda {LONG_WORD}")
+    alliances = sample_alliances(workspace, owner, finished[0], today)
     return Sample(
         pages=pages,
         long_candidate=long_candidate,
@@ -182,6 +198,35 @@ def build_sample(workspace, owner: User) -> Sample:
         evaluation_code=history.code,
         invitation=invitation,
         reader=reader,
+        alliances=alliances,
+    )
+
+
+def sample_alliances(workspace, owner: User, promoted: Pilot, today) -> list[Alliance]:
+    """A referral programme from a promoted pilot, due for review, with a benefit owed and an
+    agreement link; an alliance in design; a sales channel whose check-in is due."""
+    promoted.refresh_from_db()  # promoted at its review (record_review saved another copy)
+    programme = referral_programme(
+        Alliance.objects.design_for(promoted.candidate, owner, promoted), owner, "percent", "10"
+    )
+    log(programme, on=today, referrals=3, sales=2, revenue=Decimal("150000.50"))
+    Alliance.objects.filter(pk=programme.pk).update(
+        next_review_date=today, one_pager_token=random_token()
+    )
+    design = Alliance.objects.design_for(
+        make_candidate(workspace, f"{LONG_WORD} Verde", ticks=7), owner
+    )
+    channel = running(
+        Alliance.objects.design_for(
+            make_candidate(workspace, f"{LONG_WORD} Canal", ticks=8), owner
+        ),
+        owner,
+        kind=Kind.CHANNEL,
+        follow_up=FollowUp.WEEKLY,
+    )
+    Alliance.objects.filter(pk=channel.pk).update(next_check_in_date=today)
+    return list(
+        Alliance.objects.filter(pk__in=[programme.pk, design.pk, channel.pk]).order_by("id")
     )
 
 

@@ -195,7 +195,7 @@ def test_the_calendar_feed_answers_a_logged_out_fetch(browser, owner, pilot):
     page, _errors = phone(browser)
 
     # What a calendar app does: a plain GET with no session (this context has none).
-    response = page.request.get(browser.url + reverse("pilots:calendar_feed", args=[token]))
+    response = page.request.get(browser.url + reverse("dashboard:calendar_feed", args=[token]))
 
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/calendar")

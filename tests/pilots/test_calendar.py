@@ -20,7 +20,9 @@ SITE = "https://semaforo.example.com"
 
 
 def feed_url(user) -> str:
-    return reverse("pilots:calendar_feed", args=[ReminderPreference.for_user(user).calendar_token])
+    return reverse(
+        "dashboard:calendar_feed", args=[ReminderPreference.for_user(user).calendar_token]
+    )
 
 
 def fetch(url: str) -> Calendar:
@@ -132,7 +134,7 @@ def test_a_new_calendar_address_makes_the_old_one_stop_working(owner, owner_clie
 
 
 def test_a_wrong_calendar_address_is_not_found(owner, pilots):
-    assert Client().get(reverse("pilots:calendar_feed", args=["not-a-token"])).status_code == 404
+    assert Client().get(reverse("dashboard:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
 def test_the_feed_is_read_only(owner, pilots):

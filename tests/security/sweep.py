@@ -23,7 +23,7 @@ def _public_values(a: WorkspaceA) -> dict[str, dict[str, str]]:
     values = {
         "partners:page": {"token": pilot.partner_token},
         "partners:track": {"tracking_code": pilot.tracking_code},
-        "pilots:calendar_feed": {"token": ReminderPreference.for_user(a.owner).calendar_token},
+        "dashboard:calendar_feed": {"token": ReminderPreference.for_user(a.owner).calendar_token},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(a.owner.pk)),
             "token": default_token_generator.make_token(a.owner),

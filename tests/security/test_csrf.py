@@ -24,7 +24,7 @@ CSRF_EXEMPT: dict[str, str] = {}
 # nothing to forge: each answers 405 even to a POST that carries a valid token.
 PUBLIC_GET_ONLY = {
     "partners:track": "the tracked link on the pilot card: counts a click and redirects",
-    "pilots:calendar_feed": "a read-only calendar feed that calendar apps fetch",
+    "dashboard:calendar_feed": "a read-only calendar feed that calendar apps fetch",
     "healthz": "the load balancer's probe: the database answers, nothing written",
     "password_reset_done": "a confirmation page",
     "password_reset_complete": "a confirmation page",

@@ -189,7 +189,7 @@ def test_every_field_is_shown_somewhere_so_the_sweep_proves_something(a, planted
 def test_exports_and_calendar_files_are_not_html(a, planted):
     owner = client_for(a.owner)
     for name, url in all_urls(a):
-        if name in {"candidates:export", "pilots:export", "pilots:ics", "pilots:calendar_feed"}:
+        if name in {"candidates:export", "pilots:export", "pilots:ics", "dashboard:calendar_feed"}:
             response = owner.get(url)
             assert response.status_code == 200, name
             assert not response["Content-Type"].startswith("text/html"), name

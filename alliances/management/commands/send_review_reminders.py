@@ -1,7 +1,10 @@
-"""Email each opted-in member when a pilot's 14-day review is due, and nudge once when overdue.
+"""Email each opted-in member when a review is due, and nudge once when overdue: a pilot's
+14-day review (pilots/reminders.py), an alliance's monthly or quarterly review and a sales
+channel's check-in (alliances/reminders.py). It lives in the alliances app because it sends
+both: pilots know nothing of alliances.
 
 One-shot by default (cron); --loop runs it as a worker until SIGTERM/SIGINT.
-Safe to run from several machines at once: see pilots/reminders.py.
+Safe to run from several machines at once: see the two reminders modules.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from pilots import reminders
+from alliances import reminders as alliance_reminders
+from pilots import reminders as pilot_reminders
+from pilots.models import JobHeartbeat
 
 
 class Command(BaseCommand):
@@ -49,16 +54,27 @@ class Command(BaseCommand):
         self.stdout.write("reminder worker stopped")
 
     def handle_one_round(self, today: date | None, dry_run: bool) -> bool:
-        outcome, planned = reminders.run_once(today=today, dry_run=dry_run)
+        """The pilots' reminders, then the alliances': one summary and one heartbeat."""
+        outcome, pilots = pilot_reminders.run_once(today=today, dry_run=dry_run, beat=False)
+        outcome, alliances = alliance_reminders.run_once(today, dry_run, outcome=outcome)
         if dry_run:
-            for item in planned:
-                self.stdout.write(
-                    f"would send {item.kind} for “{item.pilot.candidate.name}” "
-                    f"(review {item.pilot.review_date}) to {item.user.email}"
-                )
-            self.stdout.write(f"dry run: {len(planned)} reminder(s) would go out")
+            self.list_planned(pilots, alliances)
             return True
+        JobHeartbeat.beat(pilot_reminders.JOB_NAME, outcome.summary(), ok=outcome.failed == 0)
         for error in outcome.errors:
             self.stderr.write(f"failed: {error}")
         self.stdout.write(outcome.summary())
         return outcome.failed == 0
+
+    def list_planned(self, pilots: list, alliances: list) -> None:
+        for item in pilots:
+            self.stdout.write(
+                f"would send {item.kind} for “{item.pilot.candidate.name}” "
+                f"(review {item.pilot.review_date}) to {item.user.email}"
+            )
+        for item in alliances:
+            self.stdout.write(
+                f"would send {item.kind} for “{item.alliance.candidate.name}” "
+                f"({item.due_date}) to {item.user.email}"
+            )
+        self.stdout.write(f"dry run: {len(pilots) + len(alliances)} reminder(s) would go out")

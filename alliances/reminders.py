@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -35,7 +36,7 @@ from alliances.models import (
     State,
 )
 from pilots.models import OVERDUE_AFTER_DAYS
-from pilots.reminders import CLAIM_TIMEOUT, OVERDUE_WINDOW_DAYS, Outcome
+from pilots.reminders import CLAIM_TIMEOUT, OVERDUE_WINDOW_DAYS, Outcome, deliver
 from semaforo.lib.email import build_email
 from semaforo.lib.links import site_url
 
@@ -199,27 +200,8 @@ def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None) -> bool
     if reminder is None:
         outcome.skipped += 1
         return False
-    try:
-        message = build_reminder_email(item)
-        if mailer is None:
-            message.send()
-        else:
-            mailer.send_messages([message])
-    except Exception as error:  # any backend failure: record it, retry next run
-        if mailer is not None:
-            mailer.close()  # it may be broken: the next send opens a fresh one
-        Reminder.objects.filter(pk=reminder.pk).update(
-            state=ReminderState.FAILED, last_error=str(error)[:500]
-        )
-        outcome.failed += 1
-        outcome.errors.append(f"{item.user.email}: {error}")
-        log.warning("alliance reminder %s to %s failed: %s", reminder.pk, item.user.email, error)
-        return False
-    Reminder.objects.filter(pk=reminder.pk).update(
-        state=ReminderState.SENT, sent_at=timezone.now(), last_error=""
-    )
-    outcome.sent += 1
-    return True
+    email = partial(build_reminder_email, item)
+    return deliver(reminder, email, item.user.email, outcome, mailer=mailer)
 
 
 def run_once(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -191,8 +192,17 @@ def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None) -> bool
     if reminder is None:
         outcome.skipped += 1
         return False
+    email = partial(build_reminder_email, item)
+    return deliver(reminder, email, item.user.email, outcome, mailer=mailer)
+
+
+def deliver(reminder, email, address: str, outcome: Outcome, *, mailer=None) -> bool:
+    """Build (`email()`) and send a claimed reminder's email, and record how it went on its
+    row (any model with the reminders' state, sent_at and last_error): sent, or failed
+    with the error, to be retried by a later round. True if it went out."""
+    rows = type(reminder).objects.filter(pk=reminder.pk)
     try:
-        message = build_reminder_email(item)
+        message = email()
         if mailer is None:
             message.send()
         else:
@@ -200,16 +210,12 @@ def handle_one_reminder(item: Planned, outcome: Outcome, *, mailer=None) -> bool
     except Exception as error:  # any backend failure: record it, retry next run
         if mailer is not None:
             mailer.close()  # it may be broken: the next send opens a fresh one
-        Reminder.objects.filter(pk=reminder.pk).update(
-            state=ReminderState.FAILED, last_error=str(error)[:500]
-        )
+        rows.update(state=ReminderState.FAILED, last_error=str(error)[:500])
         outcome.failed += 1
-        outcome.errors.append(f"{item.user.email}: {error}")
-        log.warning("reminder %s to %s failed: %s", reminder.pk, item.user.email, error)
+        outcome.errors.append(f"{address}: {error}")
+        log.warning("%s %s to %s failed: %s", type(reminder).__name__, reminder.pk, address, error)
         return False
-    Reminder.objects.filter(pk=reminder.pk).update(
-        state=ReminderState.SENT, sent_at=timezone.now(), last_error=""
-    )
+    rows.update(state=ReminderState.SENT, sent_at=timezone.now(), last_error="")
     outcome.sent += 1
     return True
 

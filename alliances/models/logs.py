@@ -21,6 +21,7 @@ from pilots.models import (
     MAX_ENTRY_COUNT,
     CoordinationKind,
     PilotSettings,
+    ResultLine,
     Source,
     is_expensive_hobby,
 )
@@ -30,40 +31,15 @@ MAX_ENTRY_MINUTES = 24 * 60
 CENT = Decimal("0.01")
 
 
-class Entry(models.Model):
-    """A dated line of the alliance's log: referrals, sales, revenue, and the owner's own
-    count (for a metric that counts something else)."""
+class Entry(ResultLine):
+    """A dated line of the alliance's log: as a pilot's, and the owner's own count (for a
+    metric that counts something else)."""
 
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="entries")
     workspace = WorkspaceCopyField(parent="alliance")
-    date = models.DateField(_("date"))
-    referrals = models.PositiveIntegerField(
-        _("referrals"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
-    )
-    sales = models.PositiveIntegerField(
-        _("sales"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
-    )
-    revenue = models.DecimalField(
-        _("revenue"),
-        max_digits=12,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
     other = models.PositiveIntegerField(
         _("your own count"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    source = models.CharField(max_length=10, choices=Source, default=Source.OWNER)
-    contact_name = models.CharField(_("name of the person referred"), max_length=120, blank=True)
-    contact_info = models.CharField(_("their phone or email"), max_length=120, blank=True)
-    consent = models.BooleanField(_("they agreed to be contacted"), default=False)
-    # The one-time token of the form that sent it: a double tap records the line once.
-    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("alliance result")

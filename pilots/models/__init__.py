@@ -43,6 +43,7 @@ from pilots.models.logs import (
     CoordinationEntry,
     CoordinationKind,
     ResultEntry,
+    ResultLine,
     Source,
 )
 from pilots.models.reviews import DECISION_OUTCOME, DIAGNOSTICS, REVIEW_INPUT, Decision, Review
@@ -86,6 +87,7 @@ __all__ = [
     "ReminderKind",
     "ReminderState",
     "ResultEntry",
+    "ResultLine",
     "Review",
     "ReviewState",
     "Source",

@@ -52,13 +52,11 @@ class ResultEntryQuerySet(models.QuerySet):
         return bool(deleted)
 
 
-class ResultEntry(models.Model):
-    """A dated line of the results log: referrals, sales, revenue."""
+class ResultLine(models.Model):
+    """What a dated line of results holds, for a pilot's log and an alliance's alike:
+    referrals, sales, revenue, who sent it (the owner or the partner, with the referred
+    person's details only with their consent) and the one-time token of its form."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="results")
-    # The pilot's, copied on insert: the dashboard's recent activity reads the newest rows
-    # of one workspace from an index, however long its history.
-    workspace = WorkspaceCopyField(parent="pilot")
     date = models.DateField(_("date"))
     referrals = models.PositiveIntegerField(
         _("referrals"), default=0, validators=[MaxValueValidator(MAX_ENTRY_COUNT)]
@@ -84,6 +82,18 @@ class ResultEntry(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ResultEntry(ResultLine):
+    """A dated line of the pilot's results log."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="results")
+    # The pilot's, copied on insert: the dashboard's recent activity reads the newest rows
+    # of one workspace from an index, however long its history.
+    workspace = WorkspaceCopyField(parent="pilot")
 
     objects = ResultEntryQuerySet.as_manager()
 

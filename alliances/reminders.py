@@ -21,8 +21,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +35,7 @@ from alliances.models import (
     State,
 )
 from pilots.models import OVERDUE_AFTER_DAYS
-from pilots.reminders import CLAIM_TIMEOUT, OVERDUE_WINDOW_DAYS, Outcome, deliver
+from pilots.reminders import OVERDUE_WINDOW_DAYS, Outcome, deliver, take_claim
 from semaforo.lib.email import build_email
 from semaforo.lib.links import site_url
 
@@ -147,25 +146,7 @@ def claim(item: Planned) -> Reminder | None:
         "recipient": item.user,
         "due_date": item.due_date,
     }
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(**key, state=ReminderState.CLAIMED, claimed_at=now)
-    except IntegrityError:
-        pass
-    # Retry a failed send, or a claim left by a runner that died mid-send.
-    retryable = Q(state=ReminderState.FAILED) | Q(
-        state=ReminderState.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT
-    )
-    existing = Reminder.objects.filter(**key).filter(retryable).first()
-    if existing is None:
-        return None
-    taken = Reminder.objects.filter(
-        pk=existing.pk, state=existing.state, claimed_at=existing.claimed_at
-    ).update(state=ReminderState.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
-    if taken != 1:
-        return None  # another runner won the compare-and-set
-    existing.refresh_from_db()
-    return existing
+    return take_claim(Reminder.objects, key, now)
 
 
 def build_reminder_email(item: Planned):

@@ -54,9 +54,9 @@ def track(request, tracking_code: str):
     except Exception:
         raise Http404 from None
     if alliance is not None:
-        AllianceClickDay.objects.count_click(alliance, alliance.workspace.today())
+        AllianceClickDay.objects.count_click(alliance.workspace.today(), alliance=alliance)
     else:
-        ClickDay.objects.count_click(pilot, timezone.localdate())
+        ClickDay.objects.count_click(timezone.localdate(), pilot=pilot)
     response = HttpResponseRedirect(landing_url)
     response["Referrer-Policy"] = "no-referrer"
     return response

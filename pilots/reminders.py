@@ -141,19 +141,26 @@ def claim(item: Planned) -> Reminder | None:
         "recipient": item.user,
         "review_date": item.pilot.review_date,
     }
+    return take_claim(Reminder.objects, key, now)
+
+
+def take_claim(reminders, key: dict, now):
+    """The reminder row with this `key`, claimed for this runner: a new row (its unique key
+    refuses a second), or one to retry (a failed send, or a claim left by a runner that died
+    mid-send) taken with a compare-and-set. None when another runner has it, or sent it.
+    `reminders`: the manager of any model with the reminders' state and claim columns."""
     try:
         with transaction.atomic():
-            return Reminder.objects.create(**key, state=ReminderState.CLAIMED, claimed_at=now)
+            return reminders.create(**key, state=ReminderState.CLAIMED, claimed_at=now)
     except IntegrityError:
         pass
-    # Retry a failed send, or a claim left by a runner that died mid-send.
     retryable = Q(state=ReminderState.FAILED) | Q(
         state=ReminderState.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT
     )
-    existing = Reminder.objects.filter(**key).filter(retryable).first()
+    existing = reminders.filter(**key).filter(retryable).first()
     if existing is None:
         return None
-    taken = Reminder.objects.filter(
+    taken = reminders.filter(
         pk=existing.pk, state=existing.state, claimed_at=existing.claimed_at
     ).update(state=ReminderState.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
     if taken != 1:

@@ -19,6 +19,7 @@ from accounts.models import User
 from alliances.models.alliance import Alliance, BenefitRule, Measure, Metric
 from pilots.models import (
     MAX_ENTRY_COUNT,
+    ClickDayQuerySet,
     CoordinationKind,
     PilotSettings,
     ResultLine,
@@ -104,16 +105,6 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alliance}: {self.date} {self.minutes} min"
-
-
-class ClickDayQuerySet(models.QuerySet):
-    def count_click(self, alliance: Alliance, day: date) -> None:
-        """One more click on the alliance's tracked link that day (no personal data kept)."""
-        if self.filter(alliance=alliance, date=day).update(count=models.F("count") + 1):
-            return
-        _row, created = self.get_or_create(alliance=alliance, date=day, defaults={"count": 1})
-        if not created:  # another click created the row between our update and insert
-            self.filter(alliance=alliance, date=day).update(count=models.F("count") + 1)
 
 
 class ClickDay(models.Model):

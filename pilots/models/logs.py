@@ -129,13 +129,15 @@ class ResultEntry(ResultLine):
 
 
 class ClickDayQuerySet(models.QuerySet):
-    def count_click(self, pilot: Pilot, day: date) -> None:
-        """One more click on the pilot's tracked link that day (no personal data kept)."""
-        if self.filter(pilot=pilot, date=day).update(count=models.F("count") + 1):
+    """For the clicks on a tracked link, a pilot's or an alliance's (`owner`)."""
+
+    def count_click(self, day: date, **owner) -> None:
+        """One more click on the tracked link that day (no personal data kept)."""
+        if self.filter(**owner, date=day).update(count=models.F("count") + 1):
             return
-        _row, created = self.get_or_create(pilot=pilot, date=day, defaults={"count": 1})
+        _row, created = self.get_or_create(**owner, date=day, defaults={"count": 1})
         if not created:  # another click created the row between our update and insert
-            self.filter(pilot=pilot, date=day).update(count=models.F("count") + 1)
+            self.filter(**owner, date=day).update(count=models.F("count") + 1)
 
 
 class ClickDay(models.Model):

@@ -60,6 +60,11 @@ class Words:
             text = translation.gettext(message)
         return text % values if values else text
 
+    def label(self, choice) -> str:
+        """A choice's label (the alliance's state says "Activa": its own context)."""
+        with translation.override(self.language):
+            return str(choice.label)
+
     def field(self, model, name: str) -> str:
         """A model field's label as a form shows it (its verbose name, capitalised)."""
         with translation.override(self.language):
@@ -154,7 +159,7 @@ def test_promoted_pilot_to_adjusted_alliance_on_a_phone(
 
     expect(page).to_have_url(detail_url)
     _expect_message(page, words("Design saved. The alliance is active."))
-    expect(page.get_by_role("heading", level=1)).to_contain_text(words("Active"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(words.label(State.ACTIVE))
     _fits_the_phone(page)
     alliance.refresh_from_db()
     assert (alliance.state, alliance.kind, alliance.benefit_rule, alliance.benefit_value) == (

@@ -26,6 +26,16 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Rolling back to BEFORE also unapplies what depends on it (the alliances' tables):
+    the tests that come after need every app's latest schema again."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_existing_workspaces_and_pilots_get_their_currency_and_hourly_value():
     old = _migrate(BEFORE)

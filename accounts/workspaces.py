@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Workspace
@@ -43,6 +43,16 @@ def switch_to(request: HttpRequest, workspace: Workspace) -> None:
     request.session[SESSION_KEY] = workspace.pk
     if hasattr(request, "_membership"):
         del request._membership
+
+
+def switch_to_the_workspace_of(request: HttpRequest, **lookup):
+    """Emails and calendar events link to records in any of the user's workspaces: switch to
+    the workspace holding the one this `lookup` finds (e.g. `workspace__pilots__code=…`) and
+    come back to the same address; 404 if the user is not a member there."""
+    membership = get_object_or_404(request.user.memberships.select_related("workspace"), **lookup)
+    switch_to(request, membership.workspace)
+    messages.info(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
+    return redirect(request.get_full_path())
 
 
 def workspace_required(view):

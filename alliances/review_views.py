@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.workspaces import switch_to, workspace_required
+from accounts.workspaces import switch_to_the_workspace_of, workspace_required
 from alliances.models import (
     ENDINGS,
     Alliance,
@@ -23,24 +23,8 @@ from alliances.models import (
     is_review_due,
 )
 from alliances.review_forms import CheckInForm, ReviewForm
+from alliances.views import get_alliance_for
 from candidates.models import Kind
-
-
-def _get_alliance_for(request, code: str) -> Alliance:
-    alliances = Alliance.objects.for_workspace(request.workspace)
-    alliances = alliances.select_related("candidate", "workspace").prefetch_related("metrics")
-    return get_object_or_404(alliances, code=code)
-
-
-def _switch_to_alliances_workspace(request, code: str) -> HttpResponse:
-    """Reminder emails and calendar events link to alliances in any of the user's
-    workspaces: switch to the alliance's one and come back; 404 if not a member there."""
-    membership = get_object_or_404(
-        request.user.memberships.select_related("workspace"), workspace__alliances__code=code
-    )
-    switch_to(request, membership.workspace)
-    messages.info(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
-    return redirect(request.get_full_path())
 
 
 def _day(value) -> str:
@@ -66,9 +50,9 @@ def alliance_review(request, code: str):
     """The months since the last review against the targets, cost against margin, the
     method's prompts, and the decision: one form, one screen on a phone."""
     try:
-        alliance = _get_alliance_for(request, code)
+        alliance = get_alliance_for(request, code)
     except Http404:
-        return _switch_to_alliances_workspace(request, code)
+        return switch_to_the_workspace_of(request, workspace__alliances__code=code)
     today = request.workspace.today()
     if not is_review_due(alliance, today):
         return _not_due(request, alliance)
@@ -124,9 +108,9 @@ def check_in(request, code: str):
     """A sales channel's routine: the check-in due, and "Check-in done" (the page a
     reminder links to; the alliance's page has the same button)."""
     try:
-        alliance = _get_alliance_for(request, code)
+        alliance = get_alliance_for(request, code)
     except Http404:
-        return _switch_to_alliances_workspace(request, code)
+        return switch_to_the_workspace_of(request, workspace__alliances__code=code)
     if not (alliance.is_active() and alliance.kind == Kind.CHANNEL):
         messages.info(request, _("Only a running sales channel has check-ins."))
         return redirect("alliances:detail", code=alliance.code)

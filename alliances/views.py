@@ -54,10 +54,11 @@ STATE_ORDER = Case(
 )
 
 
-def _get_alliance_for(request, code: str) -> Alliance:
+def get_alliance_for(request, code: str) -> Alliance:
     """The alliance with this code in the current workspace (its metrics read), or 404."""
     alliances = Alliance.objects.for_workspace(request.workspace)
-    alliances = alliances.select_related("candidate", "pilot").prefetch_related("metrics")
+    alliances = alliances.select_related("candidate", "pilot", "workspace")
+    alliances = alliances.prefetch_related("metrics")
     return get_object_or_404(alliances, code=code)
 
 
@@ -113,7 +114,7 @@ def _detail_context(request, alliance: Alliance, **forms) -> dict:
 @require_GET
 @workspace_required
 def alliance_detail(request, code: str):
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     return render(request, "alliances/detail.html", _detail_context(request, alliance))
 
 
@@ -147,7 +148,7 @@ def _running_context(request, alliance: Alliance, **forms) -> dict:
 def _log_line(request, code: str, form_class, context_key: str, done_message: str):
     """Add a line to one of the alliance's logs, once per form shown (a double tap records
     it once); on bad input, the page again with the errors."""
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     if not alliance.is_active():
         messages.info(request, _("Results and time are logged while the alliance is active."))
         return redirect("alliances:detail", code=alliance.code)
@@ -188,7 +189,7 @@ def time_add(request, code: str):
 @workspace_required
 def partner_link(request, code: str):
     """Revoke the partner's page, or give it a new link (which also revokes the old)."""
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     still_open = Alliance.objects.open().filter(pk=alliance.pk)
     if request.POST.get("action") == "revoke":
         still_open.update(partner_token=None)
@@ -234,7 +235,7 @@ def _totals(months: list) -> dict:
 @require_GET
 @workspace_required
 def ledger(request, code: str):
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     year = _ledger_year(request, request.workspace.today())
     return render(request, "alliances/ledger.html", _ledger_context(request, alliance, year))
 
@@ -243,7 +244,7 @@ def ledger(request, code: str):
 @workspace_required
 def mark_paid(request, code: str):
     """Mark the lines ticked paid on a date: each once (a double tap keeps the first date)."""
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     form = MarkPaidForm(request.POST, today=request.workspace.today())
     year = _ledger_year(request, request.workspace.today())
     if not form.is_valid():
@@ -268,7 +269,7 @@ def mark_paid(request, code: str):
 @workspace_required
 def ledger_export(request, code: str):
     """The whole ledger as CSV: a line per benefit owed, oldest first."""
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     _delimiter, decimal = dialect_for()
     lines = alliance.benefits.select_related("entry").order_by("owed_on", "entry_id")
     header = [_("Date"), _("Referrals"), _("Sales"), _("Revenue"), _("Benefit owed"), _("Paid on")]
@@ -290,7 +291,7 @@ def ledger_export(request, code: str):
 @require_http_methods(["GET", "POST"])
 @workspace_required
 def alliance_design(request, code: str):
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     if alliance.is_ended():
         messages.info(request, _("This alliance has ended: its design is kept below."))
         return redirect("alliances:detail", code=alliance.code)
@@ -337,7 +338,7 @@ def agreement_link(request, code: str):
     """Create the agreement link (the alliance's one-pager) or change its language, or
     revoke it. Each is a compare-and-set: of two taps or tabs, the first makes the link and
     the second keeps it; a second revoke finds it gone."""
-    alliance = _get_alliance_for(request, code)
+    alliance = get_alliance_for(request, code)
     if request.POST.get("action") == "revoke":
         _revoke_agreement(alliance)
         messages.success(request, _("The agreement link no longer works."))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.workspaces import owner_required, switch_to, workspace_required
+from accounts.workspaces import owner_required, switch_to_the_workspace_of, workspace_required
 from candidates.forms import ChecklistForm
 from candidates.models import Candidate
 from pilots import csv_export
@@ -51,17 +51,6 @@ def _get_pilot_for(request, code: str) -> Pilot:
         Pilot.objects.for_workspace(request.workspace).with_totals().select_related("candidate"),
         code=code,
     )
-
-
-def _switch_to_pilots_workspace(request, code: str) -> HttpResponse:
-    """Reminder emails and calendar events link to pilots in any of the user's workspaces:
-    switch to the pilot's one and come back; 404 if the user is not a member there."""
-    membership = get_object_or_404(
-        request.user.memberships.select_related("workspace"), workspace__pilots__code=code
-    )
-    switch_to(request, membership.workspace)
-    messages.info(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
-    return redirect(request.get_full_path())
 
 
 @require_GET
@@ -345,7 +334,7 @@ def review(request, code: str):
     try:
         pilot = _get_pilot_for(request, code)
     except Http404:
-        return _switch_to_pilots_workspace(request, code)
+        return switch_to_the_workspace_of(request, workspace__pilots__code=code)
     if not pilot.is_active():
         messages.info(request, _("This pilot is finished; its reviews are below."))
         return redirect("pilots:detail", code=pilot.code)
